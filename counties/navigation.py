@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from config.navigation import NavItem
+
+ITEMS = [
+    NavItem("home", _("Home"), order=0),
+    NavItem("counties:list", _("Counties"), roles=("league_staff", "region_staff", "auditor"), order=10),
+]

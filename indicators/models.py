@@ -1,0 +1,321 @@
+"""The indicator catalogue, annual reports with their values, and the stored compliance results.
+
+* ``DataElement``: a raw annual value a county reports (SPEC §3); ``Indicator``: a value computed from
+  elements, judged by a rule against a target (SPEC §4); ``GradeBand``: score bands (SPEC §5).
+* ``AnnualReport`` / ``DataValue``: one report per (county, year) in a review workflow (SPEC §6); every
+  change of every value is kept by django-simple-history.
+* ``IndicatorResult`` / ``CountyYearScore``: stored scoring output, recomputed by Celery; ``StaleScore``
+  marks (county, year) pairs whose stored scores are out of date until recomputed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from counties.models import County
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Amount")
+    BOOLEAN = "boolean", _("Yes/no")
+
+
+class DataElement(models.Model):
+    """A raw annual value reported by a county. ``code`` is stable: it heads Excel columns and exports."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    section = models.CharField(_("policy section"), max_length=20, blank=True)
+    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices)
+    is_derived = models.BooleanField(
+        _("derived"), default=False, help_text=_("Computed from training and publicity records, never typed.")
+    )
+    hint = models.CharField(_("hint"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("data element")
+        verbose_name_plural = _("data elements")
+
+    def __str__(self):
+        return self.name
+
+
+class Rule(models.TextChoices):
+    MIN = "min", _("At least the target")
+    INCREASE = "increase", _("Higher than the previous year")
+    CUMULATIVE_MIN = "cumulative_min", _("Cumulative total over the pilot years reaches the target")
+    TRUE = "true", _("Must be yes")
+    MONITOR = "monitor", _("Monitored, no target")
+
+
+class Indicator(models.Model):
+    """``value = factor × Σ numerator / Σ denominator`` (no denominator: the numerator sum itself)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    section = models.CharField(_("policy section"), max_length=20, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    numerator = models.ManyToManyField(DataElement, related_name="numerator_of", verbose_name=_("numerator"))
+    denominator = models.ManyToManyField(
+        DataElement, related_name="denominator_of", blank=True, verbose_name=_("denominator")
+    )
+    factor = models.DecimalField(_("factor"), max_digits=12, decimal_places=4, default=1)
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4, null=True, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords(excluded_fields=["order"])
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.name
+
+
+class GradeBand(models.Model):
+    """A score band: a score of at least ``min_score`` earns this grade (the highest band that fits wins)."""
+
+    name = models.CharField(_("grade"), max_length=20, unique=True)
+    name_en = models.CharField(_("English name"), max_length=40, blank=True)
+    min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-min_score"]
+        verbose_name = _("grade band")
+        verbose_name_plural = _("grade bands")
+
+    def __str__(self):
+        return f"{self.name} ≥ {self.min_score}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class AnnualReport(models.Model):
+    """One county's data for one year, moving through draft → submitted → approved / returned.
+
+    ``version`` increases on every save through the services and guards against lost updates
+    (optimistic concurrency).
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="reports", verbose_name=_("county")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["county__code", "year"]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="one_report_per_county_year")]
+
+    def __str__(self):
+        return f"{self.county} {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+
+class ReportTransition(models.Model):
+    """One step of a report's workflow: who moved it, when, from where to where, and why."""
+
+    report = models.ForeignKey(
+        AnnualReport, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("report")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=ReportStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report transition")
+        verbose_name_plural = _("report transitions")
+
+    def __str__(self):
+        return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class DataValue(models.Model):
+    """One typed element value of a report. Yes-no values are stored as 1 (yes) and 0 (no)."""
+
+    report = models.ForeignKey(
+        AnnualReport, on_delete=models.CASCADE, related_name="values", verbose_name=_("report")
+    )
+    element = models.ForeignKey(
+        DataElement, on_delete=models.PROTECT, related_name="values", verbose_name=_("element")
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    comment = models.CharField(
+        _("comment"), max_length=500, blank=True, help_text=_("Explanation confirming a large change.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "element"], name="one_value_per_report_element")
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.element.code}={self.value}"
+
+
+class ResultStatus(models.TextChoices):
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    MISSING = "missing", _("Missing data")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class IndicatorResult(models.Model):
+    """The stored evaluation of one indicator for one (county, year)."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", verbose_name=_("county"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="results", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4, null=True, blank=True)
+    previous_value = models.DecimalField(
+        _("previous value"), max_digits=24, decimal_places=4, null=True, blank=True
+    )
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ResultStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["county__code", "year", "indicator__order"]
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "indicator"], name="one_result_per_county_year_indicator"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.year} {self.indicator.code}: {self.status}"
+
+
+class CountyYearScore(models.Model):
+    """The stored compliance score (考核得分) and grade of one (county, year)."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="scores", verbose_name=_("county")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    met_count = models.PositiveSmallIntegerField(_("indicators met"), default=0)
+    scored_count = models.PositiveSmallIntegerField(_("indicators scored"), default=0)
+    missing_count = models.PositiveSmallIntegerField(_("indicators missing data"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["county__code", "year"]
+        verbose_name = _("compliance score")
+        verbose_name_plural = _("compliance scores")
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="one_score_per_county_year")]
+
+    def __str__(self):
+        return f"{self.county} {self.year}: {self.score}"
+
+
+class StaleScore(models.Model):
+    """A (county, year) whose stored scores are out of date; written in the same transaction as the change."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", verbose_name=_("county"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stale score")
+        verbose_name_plural = _("stale scores")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="one_stale_mark_per_county_year")
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.year}"
+
+
+class ImportBatch(models.Model):
+    """A landed (or previewed) Excel import: who, when, which file, and what it changed."""
+
+    class Kind(models.TextChoices):
+        INDICATORS = "indicators", _("Annual data")
+        TRAINING = "training", _("Training and publicity events")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDICATORS)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    reports_created = models.PositiveIntegerField(_("reports created"), default=0)
+    values_created = models.PositiveIntegerField(_("values created"), default=0)
+    values_changed = models.PositiveIntegerField(_("values changed"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

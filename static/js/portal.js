@@ -1,0 +1,9 @@
+/* Shared behaviour: confirm before destructive actions (forms or buttons with data-confirm). */
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  const submitter = event.submitter;
+  const message = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,1 @@
+"""Training and publicity events (SPEC §9)."""
