@@ -1,6 +1,7 @@
 """Pages composed from several apps: each app may offer panels in ``<app>/panels.py``.
 
-A module defines functions named ``<page>_panels(request, **kwargs)`` returning a list of
+A module defines functions whose names start with ``<page>_panels`` (e.g. ``county_panels_scores``),
+each ``(request, **kwargs)`` returning a list of
 ``Panel(template, context, order)``. The county page calls ``collect("county", request, county=county)``
 and includes each panel's template with its context; apps stay independent of each other.
 """
@@ -26,7 +27,7 @@ def collect(page: str, request, **kwargs) -> list[Panel]:
             module = import_module(f"{config.name}.panels")
         except ModuleNotFoundError:
             continue
-        provider = getattr(module, f"{page}_panels", None)
-        if provider is not None:
-            panels.extend(provider(request, **kwargs))
+        for name in sorted(dir(module)):
+            if name.startswith(f"{page}_panels") and callable(getattr(module, name)):
+                panels.extend(getattr(module, name)(request, **kwargs))
     return sorted(panels, key=lambda panel: panel.order)

@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+"""URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
+
+from .views import dashboards, excel, reports
 
 app_name = "indicators"
 
-urlpatterns = []
+urlpatterns = [*reports.urlpatterns, *dashboards.urlpatterns, *excel.urlpatterns]

@@ -1,0 +1,1 @@
+"""Views of the indicators app, one module per concern: reports, catalogue, dashboards, excel."""

@@ -1,0 +1,3 @@
+"""Views: reports."""
+
+urlpatterns = []
