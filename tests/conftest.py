@@ -1,5 +1,7 @@
 """Shared fixtures."""
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -42,3 +44,18 @@ def _client_for(user) -> Client:
 def client_for():
     """``client_for(user)``: a test client logged in as ``user``."""
     return _client_for
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``redis`` need a real Redis (and worker); they run only with RUN_REDIS_TESTS=1."""
+    if os.environ.get("RUN_REDIS_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="set RUN_REDIS_TESTS=1 with Redis on REDIS_TEST_URL to run")
+    for item in items:
+        if "redis" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def redis_url():
+    return os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")

@@ -1,0 +1,90 @@
+"""Home pages per role, the county list with search and filters, and the county page's scope."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pilots(db):
+    factories.PilotFactory(county=factories.county("150121"), batch=1)
+    factories.PilotFactory(county=factories.county("150222"), batch=2, start_year=2025, end_year=2027)
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_in_chinese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_county_staff_lands_on_their_county_page(client_for, county_staff):
+    response = client_for(county_staff).get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    assert response.context["county"].code == "150121"
+    assert "土默特左旗" in response.content.decode()
+
+
+def test_region_home_lists_pilot_counties_with_filters(client_for, region, pilots):
+    response = client_for(region).get(reverse("home"))
+    assert response.status_code == 200
+    assert {c.code for c in response.context["counties"]} == {"150121", "150222"}
+    response = client_for(region).get(reverse("home"), {"league": "150200"})
+    assert [c.code for c in response.context["counties"]] == ["150222"]
+    response = client_for(region).get(reverse("home"), {"batch": "1"})
+    assert [c.code for c in response.context["counties"]] == ["150121"]
+    response = client_for(region).get(reverse("home"), {"q": "固阳"})
+    assert [c.code for c in response.context["counties"]] == ["150222"]
+
+
+def test_league_home_shows_only_their_league(client_for, league_staff):
+    response = client_for(league_staff).get(reverse("home"))
+    assert response.status_code == 200
+    assert {c.league.code for c in response.context["page_obj"].paginator.object_list} == {"150100"}
+
+
+def test_auditor_home_lists_pilots(client_for, auditor, pilots):
+    response = client_for(auditor).get(reverse("home"))
+    assert response.status_code == 200
+    assert {c.code for c in response.context["counties"]} == {"150121", "150222"}
+
+
+def test_county_list_paginates_all_103_counties_in_bounded_queries(client_for, region, django_assert_max_num_queries):
+    client = client_for(region)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("counties:list"))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 103
+    assert len(response.context["counties"]) == 25
+
+
+def test_another_countys_page_is_404_for_county_staff(client_for, county_staff):
+    assert client_for(county_staff).get(reverse("counties:detail", args=["150122"])).status_code == 404
+    assert client_for(county_staff).get(reverse("counties:detail", args=["150121"])).status_code == 200
+
+
+def test_league_staff_cannot_open_a_county_of_another_league(client_for, league_staff):
+    assert client_for(league_staff).get(reverse("counties:detail", args=["150222"])).status_code == 404
+    assert client_for(league_staff).get(reverse("counties:detail", args=["150122"])).status_code == 200
+
+
+def test_navigation_shows_each_role_its_entries(client_for, county_staff, region):
+    county_nav = [item["url"] for item in client_for(county_staff).get(reverse("home"), follow=True).context["nav_items"]]
+    region_nav = [item["url"] for item in client_for(region).get(reverse("home")).context["nav_items"]]
+    assert reverse("counties:list") not in county_nav
+    assert reverse("counties:list") in region_nav
+
+
+def test_language_switcher_offers_english(client_for, region):
+    client = client_for(region)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Pilot counties" in client.get(reverse("home")).content.decode()
