@@ -14,31 +14,44 @@ from .models import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """Catalogue and annual data change only through the portal, whose services lock and trigger scoring."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "unit", "section", "value_type", "is_derived")
     search_fields = ("code", "name")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "rule", "target", "weight")
-    list_editable = ("target", "weight")
+    readonly_fields = ("code", "rule", "factor", "numerator", "denominator")
     search_fields = ("code", "name")
 
 
 @admin.register(GradeBand)
-class GradeBandAdmin(SimpleHistoryAdmin):
+class GradeBandAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "min_score")
 
 
-class DataValueInline(admin.TabularInline):
+class DataValueInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DataValue
     extra = 0
     autocomplete_fields = ("element",)
 
 
-class ReportTransitionInline(admin.TabularInline):
+class ReportTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReportTransition
     extra = 0
     readonly_fields = ("from_status", "to_status", "actor", "created_at", "comment")
@@ -46,7 +59,7 @@ class ReportTransitionInline(admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("county", "year", "status", "updated_at")
     list_filter = ("status", "year", "county__league")
     search_fields = ("county__code", "county__name")
@@ -54,24 +67,24 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(SimpleHistoryAdmin):
+class DataValueAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("report", "element", "value")
     list_filter = ("element",)
     search_fields = ("report__county__name", "element__code")
 
 
 @admin.register(IndicatorResult)
-class IndicatorResultAdmin(admin.ModelAdmin):
+class IndicatorResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("county", "year", "indicator", "value", "target", "status")
     list_filter = ("status", "year", "indicator")
 
 
 @admin.register(CountyYearScore)
-class CountyYearScoreAdmin(admin.ModelAdmin):
+class CountyYearScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("county", "year", "score", "grade", "met_count", "scored_count")
     list_filter = ("year", "grade")
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("file_name", "kind", "user", "created_at", "rows", "values_created", "values_changed")
