@@ -32,7 +32,7 @@ def seed(stdout):
         user.first_name = display
         user.county = County.objects.get(code=county_code) if county_code else None
         user.league = League.objects.get(code=league_code) if league_code else None
-        user.is_staff = role == Role.REGION_STAFF
+        user.is_staff = user.is_superuser = role == Role.REGION_STAFF
         user.set_password(password)
         user.save()
         stdout.write(f"  {username:8} / {password:18} {role.label}")

@@ -1,14 +1,19 @@
 """Organisation pages: role home pages, the county list and a county's page."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from config.panels import collect
 
+from .forms import DesignationForm, PilotStatusForm
 from .models import PilotDesignation
 from .scoping import get_county_or_404, visible_leagues
 from .selectors import county_list
+from .services import designate_pilots
 
 PAGE_SIZE = 25
 
@@ -68,3 +73,49 @@ def county_detail(request, code):
         "panels": collect("county", request, county=county),
     }
     return render(request, "counties/county_detail.html", context)
+
+
+def _require_region(user):
+    if not user.is_region_staff:
+        raise PermissionDenied
+
+
+@login_required
+def designate(request):
+    """Regional office: designate counties as pilots of a batch."""
+    _require_region(request.user)
+    form = DesignationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            designations = designate_pilots(
+                [c.code for c in data["counties"]],
+                start_year=data["start_year"],
+                end_year=data["end_year"],
+                batch=data["batch"],
+                designation_year=data["designation_year"],
+                status=data["status"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(count)s counties designated as pilots.") % {"count": len(designations)}
+            )
+            return redirect("home")
+    return render(request, "counties/designate.html", {"form": form})
+
+
+@login_required
+def pilot_edit(request, code):
+    """Regional office: change a designation's years or status (e.g. 验收通过, 退出)."""
+    _require_region(request.user)
+    pilot = get_object_or_404(PilotDesignation.objects.select_related("county"), county__code=code)
+    form = PilotStatusForm(request.POST or None, instance=pilot)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, _("The pilot designation of %(county)s was saved.") % {"county": pilot.county}
+        )
+        return redirect("counties:detail", code=code)
+    return render(request, "counties/pilot_edit.html", {"form": form, "pilot": pilot})

@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from counties.models import County, League, PilotDesignation, Role, User
+from counties.models import County, League, PilotDesignation, Role, User  # noqa: F401 - re-exported for tests
 from indicators.models import AnnualReport, DataElement, DataValue
 
 

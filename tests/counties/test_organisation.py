@@ -24,8 +24,20 @@ def test_every_county_code_starts_with_its_league_prefix():
 
 
 def test_counties_per_league_match_the_divisions_file():
-    expected = {"150100": 9, "150200": 9, "150300": 3, "150400": 12, "150500": 8, "150600": 9, "150700": 14,
-                "150800": 7, "150900": 11, "152200": 6, "152500": 12, "152900": 3}
+    expected = {
+        "150100": 9,
+        "150200": 9,
+        "150300": 3,
+        "150400": 12,
+        "150500": 8,
+        "150600": 9,
+        "150700": 14,
+        "150800": 7,
+        "150900": 11,
+        "152200": 6,
+        "152500": 12,
+        "152900": 3,
+    }
     actual = {league.code: league.counties.count() for league in League.objects.all()}
     assert actual == expected
 

@@ -57,7 +57,9 @@ def test_auditor_home_lists_pilots(client_for, auditor, pilots):
     assert {c.code for c in response.context["counties"]} == {"150121", "150222"}
 
 
-def test_county_list_paginates_all_103_counties_in_bounded_queries(client_for, region, django_assert_max_num_queries):
+def test_county_list_paginates_all_103_counties_in_bounded_queries(
+    client_for, region, django_assert_max_num_queries
+):
     client = client_for(region)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("counties:list"))
@@ -77,7 +79,10 @@ def test_league_staff_cannot_open_a_county_of_another_league(client_for, league_
 
 
 def test_navigation_shows_each_role_its_entries(client_for, county_staff, region):
-    county_nav = [item["url"] for item in client_for(county_staff).get(reverse("home"), follow=True).context["nav_items"]]
+    county_nav = [
+        item["url"]
+        for item in client_for(county_staff).get(reverse("home"), follow=True).context["nav_items"]
+    ]
     region_nav = [item["url"] for item in client_for(region).get(reverse("home")).context["nav_items"]]
     assert reverse("counties:list") not in county_nav
     assert reverse("counties:list") in region_nav
@@ -88,3 +93,66 @@ def test_language_switcher_offers_english(client_for, region):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert "Pilot counties" in client.get(reverse("home")).content.decode()
+
+
+def test_region_staff_designate_pilots_in_the_portal(client_for, region):
+    from counties.models import PilotDesignation
+
+    client = client_for(region)
+    ids = list(factories.County.objects.filter(code__in=["150121", "150423"]).values_list("pk", flat=True))
+    response = client.post(
+        reverse("counties:designate"),
+        {
+            "counties": ids,
+            "batch": 3,
+            "designation_year": 2026,
+            "start_year": 2027,
+            "end_year": 2029,
+            "status": "active",
+        },
+    )
+    assert response.status_code == 302
+    assert set(PilotDesignation.objects.filter(batch=3).values_list("county__code", flat=True)) == {
+        "150121",
+        "150423",
+    }
+
+
+def test_designation_form_reshows_input_with_a_chinese_error(client_for, region):
+    client = client_for(region)
+    ids = list(factories.County.objects.filter(code="150121").values_list("pk", flat=True))
+    response = client.post(
+        reverse("counties:designate"),
+        {
+            "counties": ids,
+            "batch": 1,
+            "designation_year": 2026,
+            "start_year": 2029,
+            "end_year": 2027,
+            "status": "active",
+        },
+    )
+    assert response.status_code == 200
+    assert "结束年度不能早于起始年度" in response.content.decode()
+    assert 'value="2029"' in response.content.decode()
+    assert not factories.PilotDesignation.objects.exists()
+
+
+@pytest.mark.parametrize("fixture", ["county_staff", "league_staff", "auditor"])
+def test_only_region_staff_designate_or_edit_pilots(client_for, request, fixture, pilots):
+    client = client_for(request.getfixturevalue(fixture))
+    assert client.get(reverse("counties:designate")).status_code == 403
+    assert (
+        client.post(reverse("counties:pilot_edit", args=["150121"]), {"status": "withdrawn"}).status_code
+        == 403
+    )
+    assert factories.PilotDesignation.objects.get(county__code="150121").status == "active"
+
+
+def test_region_staff_mark_a_pilot_accepted(client_for, region, pilots):
+    response = client_for(region).post(
+        reverse("counties:pilot_edit", args=["150121"]),
+        {"batch": 1, "designation_year": 2022, "start_year": 2023, "end_year": 2025, "status": "passed"},
+    )
+    assert response.status_code == 302
+    assert factories.PilotDesignation.objects.get(county__code="150121").status == "passed"

@@ -1,6 +1,7 @@
 """Scoping: who sees and who changes which counties (SPEC §1)."""
 
 import pytest
+from django.http import Http404
 
 from counties.models import County
 from counties.scoping import (
@@ -12,7 +13,6 @@ from counties.scoping import (
     visible_counties,
     visible_leagues,
 )
-from django.http import Http404
 from tests import factories
 
 pytestmark = pytest.mark.django_db
