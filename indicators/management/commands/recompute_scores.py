@@ -1,0 +1,26 @@
+"""``recompute_scores [--county CODE] [--year Y]``: recompute stored results and scores now (in-process)."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from counties.models import County
+from indicators.scoring import all_pairs, recompute
+
+
+class Command(BaseCommand):
+    help = "Recompute indicator results and compliance scores for every (county, year) with a report."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--county", help="GB/T 2260 code of one county")
+        parser.add_argument("--year", type=int, help="one year")
+
+    def handle(self, *args, county=None, year=None, **options):
+        county_id = None
+        if county:
+            found = County.objects.filter(code=county.strip()).values_list("pk", flat=True).first()
+            if found is None:
+                raise CommandError(_("Unknown county code: %(code)s") % {"code": county})
+            county_id = found
+        pairs = all_pairs(county_id=county_id, year=year)
+        count = recompute(pairs)
+        self.stdout.write(self.style.SUCCESS(_("Recomputed %(count)d county-years.") % {"count": count}))

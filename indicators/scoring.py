@@ -1,0 +1,419 @@
+"""Compliance scoring (SPEC §4–§5): evaluate every indicator for (county, year) pairs and store the results.
+
+``recompute(pairs)`` loads everything it needs in a constant number of queries, judges each indicator by its
+rule, and writes one ``IndicatorResult`` per indicator and one ``CountyYearScore`` per pair with upserts.
+Rows whose values did not change are not rewritten (``computed_at`` stays), so recomputing unchanged data
+changes nothing. Stale marks of the recomputed pairs are removed unless re-marked since the recompute began.
+
+Choices documented here:
+
+* A pair is scored when the county has an ``AnnualReport`` for that year (draft or not: the latest data);
+  a requested pair without a report has its stored results removed. Pilots and non-pilots alike are scored
+  (non-pilots are the comparison group).
+* ``cumulative_min`` sums the pilot years ``start_year..year``; not yet reached is 进行中 before the pilot's
+  last year and 未达标 from it on. Non-pilots, and pilots in years before their start, are judged over all
+  their reported years up to the year, without an in-progress phase (reached → 达标, else 未达标).
+  A window year whose value is missing makes an unreached total 缺数据 (missing counts as not met).
+* Values are rounded to 4 decimals (as stored) before they are compared with the target.
+* Reasons are written in the site's default language (``LANGUAGE_CODE``) whatever the request's language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from counties.models import County, PilotDesignation
+
+from .models import (
+    AnnualReport,
+    CountyYearScore,
+    DataValue,
+    GradeBand,
+    Indicator,
+    IndicatorResult,
+    ResultStatus,
+    Rule,
+    StaleScore,
+)
+
+FOUR_PLACES = Decimal("0.0001")
+TWO_PLACES = Decimal("0.01")
+SCORED_STATUSES = (ResultStatus.MET, ResultStatus.NOT_MET, ResultStatus.MISSING)
+RESULT_FIELDS = ("value", "previous_value", "target", "status", "reason")
+SCORE_FIELDS = ("score", "grade", "met_count", "scored_count", "missing_count")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One indicator judged for one (county, year), before it is stored."""
+
+    value: Decimal | None
+    previous_value: Decimal | None
+    target: Decimal | None
+    status: str
+    reason: str
+
+
+def fmt(number: Decimal | None) -> str:
+    """A number as people write it: no trailing zeros, no exponent (12.5000 → 12.5, 1E+1 → 10)."""
+    if number is None:
+        return "—"
+    return format(number.normalize(), "f")
+
+
+class Values:
+    """Element values by (county_id, year) → {code: Decimal | None}; absent means not reported."""
+
+    def __init__(self, typed: dict, derived: dict):
+        self.typed = typed
+        self.derived = derived
+
+    def get(self, county_id: int, year: int, code: str, *, is_derived: bool):
+        if is_derived:
+            return self.derived.get((county_id, year), {}).get(code, Decimal(0))
+        return self.typed.get((county_id, year), {}).get(code)
+
+
+class IndicatorSpec:
+    """An indicator with its numerator and denominator element codes resolved once."""
+
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        self.numerator = [(e.code, e.name, e.is_derived) for e in indicator.numerator.all()]
+        self.denominator = [(e.code, e.name, e.is_derived) for e in indicator.denominator.all()]
+
+    def compute(self, values: Values, county_id: int, year: int) -> tuple[Decimal | None, str]:
+        """``factor × Σnum / Σden`` rounded to 4 places, or ``(None, reason)`` when it cannot be computed."""
+        missing = []
+        num = Decimal(0)
+        for code, name, derived in self.numerator:
+            value = values.get(county_id, year, code, is_derived=derived)
+            if value is None:
+                missing.append(name)
+            else:
+                num += value
+        den = Decimal(0)
+        for code, name, derived in self.denominator:
+            value = values.get(county_id, year, code, is_derived=derived)
+            if value is None:
+                missing.append(name)
+            else:
+                den += value
+        if missing:
+            return None, _("Missing: %(elements)s") % {"elements": "、".join(dict.fromkeys(missing))}
+        if self.denominator:
+            if den == 0:
+                return None, _("The denominator is zero")
+            result = self.indicator.factor * num / den
+        else:
+            result = self.indicator.factor * num
+        return result.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP), ""
+
+
+def _pilot_window(pilot: PilotDesignation | None, year: int, reported_years: list[int]):
+    """The years a cumulative total covers, and the last year (None: judged now, no in-progress phase)."""
+    if pilot is not None and year >= pilot.start_year:
+        return list(range(pilot.start_year, year + 1)), pilot.end_year
+    return [y for y in reported_years if y <= year] or [year], None
+
+
+def evaluate(
+    spec: IndicatorSpec,
+    values: Values,
+    county_id: int,
+    year: int,
+    *,
+    pilot: PilotDesignation | None,
+    reported_years: list[int],
+) -> Evaluation:
+    """Judge one indicator for one (county, year) by its rule (SPEC §4)."""
+    indicator = spec.indicator
+    rule = indicator.rule
+    target = indicator.target
+    value, why_missing = spec.compute(values, county_id, year)
+    previous, _why = spec.compute(values, county_id, year - 1)
+
+    if rule == Rule.MONITOR:
+        return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("Monitored only, no target"))
+
+    if rule == Rule.CUMULATIVE_MIN:
+        window, last_year = _pilot_window(pilot, year, reported_years)
+        total = Decimal(0)
+        missing_years = []
+        for window_year in window:
+            yearly, _why = spec.compute(values, county_id, window_year)
+            if yearly is None:
+                missing_years.append(str(window_year))
+            else:
+                total += yearly
+        if target is None:
+            return Evaluation(total, None, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
+        span = f"{window[0]}–{window[-1]}" if len(window) > 1 else str(window[0])
+        if total >= target:
+            reason = _("Cumulative %(span)s: %(total)s ≥ target %(target)s") % {
+                "span": span,
+                "total": fmt(total),
+                "target": fmt(target),
+            }
+            return Evaluation(total, None, target, ResultStatus.MET, reason)
+        if missing_years:
+            reason = _("Data missing for %(years)s") % {"years": "、".join(missing_years)}
+            return Evaluation(total, None, target, ResultStatus.MISSING, reason)
+        params = {"span": span, "total": fmt(total), "target": fmt(target)}
+        if last_year is not None and year < last_year:
+            reason = _("Cumulative %(span)s: %(total)s, target %(target)s by %(last)s") % {
+                **params,
+                "last": last_year,
+            }
+            return Evaluation(total, None, target, ResultStatus.IN_PROGRESS, reason)
+        reason = _("Cumulative %(span)s: %(total)s < target %(target)s") % params
+        return Evaluation(total, None, target, ResultStatus.NOT_MET, reason)
+
+    if value is None:
+        return Evaluation(None, previous, target, ResultStatus.MISSING, why_missing)
+
+    if rule == Rule.INCREASE:
+        if previous is None:
+            return Evaluation(value, None, None, ResultStatus.MISSING, _("Previous year's data missing"))
+        params = {"value": fmt(value), "previous": fmt(previous)}
+        if value > previous:
+            return Evaluation(
+                value, previous, None, ResultStatus.MET, _("%(value)s > previous year %(previous)s") % params
+            )
+        return Evaluation(
+            value,
+            previous,
+            None,
+            ResultStatus.NOT_MET,
+            _("%(value)s ≤ previous year %(previous)s") % params,
+        )
+
+    if rule == Rule.TRUE:
+        if value == 1:
+            return Evaluation(value, previous, None, ResultStatus.MET, _("Yes"))
+        return Evaluation(value, previous, None, ResultStatus.NOT_MET, _("No"))
+
+    # Rule.MIN
+    if target is None:
+        return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
+    params = {"value": fmt(value), "target": fmt(target)}
+    if value >= target:
+        return Evaluation(
+            value, previous, target, ResultStatus.MET, _("%(value)s ≥ target %(target)s") % params
+        )
+    return Evaluation(
+        value, previous, target, ResultStatus.NOT_MET, _("%(value)s < target %(target)s") % params
+    )
+
+
+def score_of(evaluations: Iterable[tuple[Indicator, Evaluation]], bands: list[GradeBand]) -> dict:
+    """``100 × Σweight(met) / Σweight(met, not met, missing)`` with its grade and counts."""
+    met_weight = total_weight = Decimal(0)
+    met = scored = missing = 0
+    for indicator, evaluation in evaluations:
+        if evaluation.status not in SCORED_STATUSES:
+            continue
+        scored += 1
+        total_weight += indicator.weight
+        if evaluation.status == ResultStatus.MET:
+            met += 1
+            met_weight += indicator.weight
+        elif evaluation.status == ResultStatus.MISSING:
+            missing += 1
+    score = None
+    grade = ""
+    if total_weight > 0:
+        score = (Decimal(100) * met_weight / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+        grade = grade_for(score, bands)
+    return {
+        "score": score,
+        "grade": grade,
+        "met_count": met,
+        "scored_count": scored,
+        "missing_count": missing,
+    }
+
+
+def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
+    """The highest band whose minimum the score reaches (bands come from the database)."""
+    for band in sorted(bands, key=lambda b: b.min_score, reverse=True):
+        if score >= band.min_score:
+            return band.name
+    return ""
+
+
+def _load(pairs: set[tuple[int, int]]):
+    """Everything the evaluation needs, in a constant number of queries."""
+    from training.selectors import derived_values
+
+    county_ids = {c for c, _y in pairs}
+    max_year = max(y for _c, y in pairs)
+    reported = defaultdict(list)
+    for county_id, year in (
+        AnnualReport.objects.filter(county_id__in=county_ids, year__lte=max_year)
+        .order_by("county_id", "year")
+        .values_list("county_id", "year")
+    ):
+        reported[county_id].append(year)
+    pilots = {p.county_id: p for p in PilotDesignation.objects.filter(county_id__in=county_ids)}
+    typed = defaultdict(dict)
+    for county_id, year, code, value in DataValue.objects.filter(
+        report__county_id__in=county_ids, report__year__lte=max_year, element__is_derived=False
+    ).values_list("report__county_id", "report__year", "element__code", "value"):
+        typed[(county_id, year)][code] = value
+    needed = set()
+    for county_id, year in pairs:
+        needed.update({(county_id, year), (county_id, year - 1)})
+        needed.update((county_id, y) for y in reported[county_id] if y <= year)
+        pilot = pilots.get(county_id)
+        if pilot is not None:
+            needed.update((county_id, y) for y in range(pilot.start_year, year + 1))
+    derived = derived_values(sorted(needed))
+    return Values(typed, derived), reported, pilots
+
+
+def evaluate_pairs(
+    pairs: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], list[tuple[Indicator, Evaluation]]]:
+    """Evaluate every indicator for the pairs that have a report (no writes)."""
+    pairs = {(int(c), int(y)) for c, y in pairs}
+    if not pairs:
+        return {}
+    specs = [IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
+    values, reported, pilots = _load(pairs)
+    evaluations = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for county_id, year in sorted(pairs):
+            if year not in reported[county_id]:
+                continue
+            evaluations[(county_id, year)] = [
+                (
+                    spec.indicator,
+                    evaluate(
+                        spec,
+                        values,
+                        county_id,
+                        year,
+                        pilot=pilots.get(county_id),
+                        reported_years=reported[county_id],
+                    ),
+                )
+                for spec in specs
+            ]
+    return evaluations
+
+
+def _differs(row, data: dict, fields) -> bool:
+    return any(getattr(row, name) != data[name] for name in fields)
+
+
+@transaction.atomic
+def recompute(pairs: Iterable[tuple[int, int]]) -> int:
+    """Recompute and store results and scores for these ``(county_id, year)`` pairs; returns pairs scored.
+
+    Idempotent and safe to run concurrently: the counties' rows are locked (``FOR NO KEY UPDATE`` on
+    PostgreSQL) so recomputations of one county run one after another, and writes are upserts.
+    """
+    started = timezone.now()
+    pairs = {(int(c), int(y)) for c, y in pairs}
+    if not pairs:
+        return 0
+    county_ids = sorted({c for c, _y in pairs})
+    years = sorted({y for _c, y in pairs})
+    no_key = connection.features.has_select_for_no_key_update
+    list(
+        County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
+    )
+    evaluations = evaluate_pairs(pairs)
+    bands = list(GradeBand.objects.all())
+
+    existing_results = {
+        (r.county_id, r.year, r.indicator_id): r
+        for r in IndicatorResult.objects.filter(county_id__in=county_ids, year__in=years)
+        if (r.county_id, r.year) in pairs
+    }
+    existing_scores = {
+        (s.county_id, s.year): s
+        for s in CountyYearScore.objects.filter(county_id__in=county_ids, year__in=years)
+        if (s.county_id, s.year) in pairs
+    }
+
+    results_to_write, scores_to_write, keep_results = [], [], set()
+    for (county_id, year), judged in evaluations.items():
+        for indicator, evaluation in judged:
+            key = (county_id, year, indicator.pk)
+            keep_results.add(key)
+            data = {name: getattr(evaluation, name) for name in RESULT_FIELDS}
+            row = existing_results.get(key)
+            if row is None or _differs(row, data, RESULT_FIELDS):
+                results_to_write.append(
+                    IndicatorResult(
+                        county_id=county_id, year=year, indicator=indicator, computed_at=started, **data
+                    )
+                )
+        data = score_of(judged, bands)
+        row = existing_scores.get((county_id, year))
+        if row is None or _differs(row, data, SCORE_FIELDS):
+            scores_to_write.append(
+                CountyYearScore(county_id=county_id, year=year, computed_at=started, **data)
+            )
+
+    if results_to_write:
+        IndicatorResult.objects.bulk_create(
+            results_to_write,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["county", "year", "indicator"],
+            update_fields=[*RESULT_FIELDS, "computed_at"],
+        )
+    if scores_to_write:
+        CountyYearScore.objects.bulk_create(
+            scores_to_write,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["county", "year"],
+            update_fields=[*SCORE_FIELDS, "computed_at"],
+        )
+    obsolete_results = [row.pk for key, row in existing_results.items() if key not in keep_results]
+    if obsolete_results:
+        IndicatorResult.objects.filter(pk__in=obsolete_results).delete()
+    obsolete_scores = [row.pk for key, row in existing_scores.items() if key not in evaluations]
+    if obsolete_scores:
+        CountyYearScore.objects.filter(pk__in=obsolete_scores).delete()
+
+    stale = [
+        pk
+        for pk, county_id, year in StaleScore.objects.filter(
+            county_id__in=county_ids, year__in=years, marked_at__lte=started
+        ).values_list("pk", "county_id", "year")
+        if (county_id, year) in pairs
+    ]
+    if stale:
+        StaleScore.objects.filter(pk__in=stale, marked_at__lte=started).delete()
+    return len(evaluations)
+
+
+def all_pairs(*, county_id: int | None = None, year: int | None = None) -> list[tuple[int, int]]:
+    """Every (county, year) with a report, optionally limited to one county or year."""
+    reports = AnnualReport.objects.all()
+    if county_id is not None:
+        reports = reports.filter(county_id=county_id)
+    if year is not None:
+        reports = reports.filter(year=year)
+    return sorted(reports.values_list("county_id", "year"))
+
+
+def recompute_stale() -> int:
+    """Recompute every pair still marked stale (the periodic sweep: a lost task only delays)."""
+    pairs = list(StaleScore.objects.values_list("county_id", "year"))
+    if not pairs:
+        return 0
+    return recompute(pairs)
