@@ -54,8 +54,12 @@ def request_score_recompute(
             affected.add((int(county_id), int(year) + 1))
     if not affected:
         return affected
+    # An existing mark gets a fresh marked_at: a recompute already running keeps it (it started earlier).
     StaleScore.objects.bulk_create(
-        [StaleScore(county_id=c, year=y) for c, y in sorted(affected)], ignore_conflicts=True
+        [StaleScore(county_id=c, year=y) for c, y in sorted(affected)],
+        update_conflicts=True,
+        unique_fields=["county", "year"],
+        update_fields=["marked_at"],
     )
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
