@@ -3,16 +3,37 @@
 * ``ensure_editable`` / ``is_year_locked``: approved reports are locked for every path of change.
 * ``request_score_recompute``: marks (county, year) pairs stale in the current transaction and enqueues
   one recomputation on commit; a change to year Y also affects Y+1 (the ``increase`` rule).
+* ``prepare_report_values`` / ``save_report_values``: parse, validate and store a report's values (browser
+  entry and Excel import), with optimistic concurrency and history.
+* ``submit_report`` / ``approve_report(s)`` / ``return_report(s)`` / ``reopen_report``: the review workflow.
+* ``update_indicator`` / ``update_grade_band``: catalogue edits by the regional office.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AnnualReport, ReportStatus, StaleScore
+from counties.scoping import can_change_county
+
+from . import selectors
+from .models import (
+    AnnualReport,
+    DataElement,
+    DataValue,
+    GradeBand,
+    Indicator,
+    ReportStatus,
+    ReportTransition,
+    StaleScore,
+)
+from .parsing import Problem, ValueParseError, parse_value, validate_values
 
 
 class ReportLocked(Exception):
@@ -78,3 +99,420 @@ def request_score_recompute(
     enqueue.recompute_pairs = set(affected)
     transaction.on_commit(enqueue)
     return affected
+
+
+# --- Entry: parse, validate and save a report's values -------------------------------------------------
+
+
+class ReportConflict(Exception):
+    """Raised when the report changed since the form was loaded (optimistic concurrency)."""
+
+    def __init__(self, report: AnnualReport):
+        self.report = report
+        self.message = _(
+            "Someone else saved this report in the meantime (by %(user)s at %(time)s). Your changes were not "
+            "saved: reload the page, check the current values and enter your changes again."
+        ) % {
+            "user": _last_editor(report),
+            "time": timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M")
+            if report.updated_at
+            else "",
+        }
+        super().__init__(self.message)
+
+
+class ReportValidationError(Exception):
+    """Values that cannot be saved: ``errors`` and the ``warnings`` still lacking a confirming comment."""
+
+    def __init__(self, errors: list[Problem], warnings: list[Problem]):
+        self.errors = errors
+        self.warnings = warnings
+        super().__init__("; ".join(p.message for p in [*errors, *warnings]))
+
+    @property
+    def messages(self) -> list[str]:
+        return [p.message for p in [*self.errors, *self.warnings]]
+
+
+class TransitionNotAllowed(Exception):
+    """A workflow step that is not possible from the report's status or not allowed for the user."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class PreparedValues:
+    """The outcome of checking raw values for one report, before anything is written."""
+
+    parsed: dict[str, Decimal | None]
+    errors: list[Problem]
+    warnings: list[Problem]
+    unconfirmed: list[Problem]
+    comments: dict[str, str]
+    changed: set[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.unconfirmed
+
+
+@dataclass
+class SaveResult:
+    report: AnnualReport
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _last_editor(report: AnnualReport) -> str:
+    record = report.history.select_related("history_user").first() if report.pk else None
+    user = getattr(record, "history_user", None)
+    return (user.get_full_name() or user.username) if user else _("another user")
+
+
+def _user_label(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def prepare_report_values(
+    report: AnnualReport,
+    raw_values: dict[str, str],
+    comments: dict[str, str] | None = None,
+    *,
+    elements: dict[str, DataElement] | None = None,
+    previous: dict[str, Decimal | None] | None = None,
+) -> PreparedValues:
+    """Parse and validate ``raw_values`` (by element code) for ``report`` without writing anything.
+
+    Codes absent from ``raw_values`` keep their stored value; a blank value clears it. Cross-field rules are
+    checked on the stored values merged with the new ones. A warning on a changed value needs a comment
+    (``comments[code]``, or the stored comment when no new one is given); such warnings are ``unconfirmed``.
+    """
+    elements = elements if elements is not None else {e.code: e for e in DataElement.objects.all()}
+    comments = {code: (text or "").strip() for code, text in (comments or {}).items()}
+    stored = {}
+    if report.pk is not None:
+        stored = {
+            code: (value, comment)
+            for code, value, comment in DataValue.objects.filter(report=report).values_list(
+                "element__code", "value", "comment"
+            )
+        }
+    if previous is None:
+        previous = selectors.previous_values(report.county_id, report.year)
+    errors: list[Problem] = []
+    parsed: dict[str, Decimal | None] = {}
+    for code, raw in raw_values.items():
+        element = elements.get(code)
+        if element is None:
+            errors.append(
+                Problem(code, _("“%(code)s” is not a data element of the catalogue.") % {"code": code})
+            )
+            continue
+        if element.is_derived:
+            errors.append(
+                Problem(
+                    code,
+                    _("%(name)s is computed from training and publicity records and cannot be entered.")
+                    % {"name": element.name},
+                )
+            )
+            continue
+        try:
+            parsed[code] = parse_value(raw, element)
+        except ValueParseError as exc:
+            errors.append(Problem(code, f"{element.name}：{exc.message}"))
+    merged = {code: value for code, (value, _comment) in stored.items()}
+    merged.update(parsed)
+    rule_errors, warnings = validate_values(merged, elements, previous)
+    errors.extend(rule_errors)
+    changed = {code for code, value in parsed.items() if code not in stored or stored[code][0] != value}
+    effective_comments = {code: comment for code, (_value, comment) in stored.items()}
+    effective_comments.update(comments)
+    unconfirmed = [
+        w for w in warnings if w.element_code in changed and not effective_comments.get(w.element_code)
+    ]
+    return PreparedValues(parsed, errors, warnings, unconfirmed, comments, changed)
+
+
+def save_report_values(
+    report: AnnualReport,
+    raw_values: dict[str, str],
+    comments: dict[str, str] | None,
+    user,
+    expected_version: int | None,
+    *,
+    change_reason: str = "",
+) -> SaveResult:
+    """Validate and store a report's values, keeping history (who, when, old, new).
+
+    ``report`` may be unsaved (a new (county, year) report is created in the same transaction).
+    ``expected_version`` is the version the user's form was loaded with; ``None`` skips the check (batch
+    imports). Raises ``PermissionDenied``, ``ReportLocked``, ``ReportConflict`` or ``ReportValidationError``
+    and then changes nothing. A returned report goes back to draft. Scores of (county, year) are recomputed.
+    """
+    if not can_change_county(user, report.county_id):
+        raise PermissionDenied(_("You may not change the data of this county."))
+    elements = {e.code: e for e in DataElement.objects.all()}
+    with transaction.atomic():
+        if report.pk is None:
+            locked, _created = AnnualReport.objects.get_or_create(
+                county_id=report.county_id, year=report.year
+            )
+            locked = AnnualReport.objects.select_for_update().get(pk=locked.pk)
+        else:
+            locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        ensure_editable(locked)
+        if locked.status == ReportStatus.SUBMITTED and not user.is_region_staff:
+            raise ReportLocked(
+                locked,
+                _(
+                    "The %(year)s report of %(county)s has been submitted and is awaiting review; it can be "
+                    "changed again once the regional office returns it."
+                )
+                % {"year": locked.year, "county": locked.county.name},
+            )
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise ReportConflict(locked)
+        prepared = prepare_report_values(locked, raw_values, comments, elements=elements)
+        if not prepared.ok:
+            raise ReportValidationError(prepared.errors, prepared.unconfirmed)
+        result = SaveResult(locked, warnings=prepared.warnings)
+        existing = {v.element.code: v for v in locked.values.select_related("element")}
+        for code, value in prepared.parsed.items():
+            row = existing.get(code)
+            comment = prepared.comments.get(code, row.comment if row else "")[:500]
+            if row is None:
+                if value is None and not comment:
+                    continue
+                row = DataValue(report=locked, element=elements[code], value=value, comment=comment)
+                result.created += 1
+            elif row.value == value and row.comment == comment:
+                result.unchanged += 1
+                continue
+            else:
+                if row.value != value:
+                    result.changed += 1
+                row.value, row.comment = value, comment
+            row._history_user = user
+            row._change_reason = change_reason
+            row.save()
+        if locked.status == ReportStatus.RETURNED:
+            _move(locked, ReportStatus.DRAFT, user, "")
+        locked.version += 1
+        locked._history_user = user
+        locked.save()
+        request_score_recompute([(locked.county_id, locked.year)])
+    _refresh(report, locked)
+    result.report = report
+    return result
+
+
+def _refresh(report: AnnualReport, locked: AnnualReport) -> None:
+    """Copy the stored state onto the caller's instance."""
+    for name in (
+        "pk",
+        "status",
+        "version",
+        "updated_at",
+        "created_at",
+        "submitted_at",
+        "submitted_by_id",
+        "reviewed_at",
+        "reviewed_by_id",
+        "review_comment",
+    ):
+        setattr(report, name, getattr(locked, name))
+    report.id = locked.pk
+
+
+# --- Workflow: draft → submitted → approved, or returned → draft; approved is reopened by the region -----
+
+
+def _move(report: AnnualReport, to_status: str, user, comment: str) -> ReportTransition:
+    transition = ReportTransition.objects.create(
+        report=report, from_status=report.status, to_status=to_status, actor=user, comment=comment
+    )
+    report.status = to_status
+    return transition
+
+
+def _transition(report: AnnualReport, user, expected_version, allowed_from, check, apply) -> AnnualReport:
+    with transaction.atomic():
+        locked = AnnualReport.objects.select_for_update().select_related("county").get(pk=report.pk)
+        if expected_version is not None and int(expected_version) != locked.version:
+            raise ReportConflict(locked)
+        if locked.status not in allowed_from:
+            raise TransitionNotAllowed(
+                _("The %(year)s report of %(county)s is %(status)s; this step is not possible now.")
+                % {"year": locked.year, "county": locked.county.name, "status": locked.get_status_display()}
+            )
+        check(locked)
+        apply(locked)
+        locked.version += 1
+        locked._history_user = user
+        locked.save()
+        request_score_recompute([(locked.county_id, locked.year)])
+    _refresh(report, locked)
+    return report
+
+
+def missing_elements(report: AnnualReport) -> list[DataElement]:
+    """Typed elements the report has no value for (a report is submitted complete)."""
+    filled = set(
+        DataValue.objects.filter(report=report, value__isnull=False).values_list("element_id", flat=True)
+    )
+    return [e for e in DataElement.objects.filter(is_derived=False) if e.pk not in filled]
+
+
+def submit_report(report: AnnualReport, user, *, expected_version: int | None = None, comment: str = ""):
+    """County staff (or the regional office on their behalf) submit a complete, valid draft for review."""
+    if report.pk is None or not can_change_county(user, report.county_id):
+        raise PermissionDenied(_("You may not submit this report."))
+
+    def check(locked):
+        missing = missing_elements(locked)
+        if missing:
+            raise TransitionNotAllowed(
+                _("The report cannot be submitted: these values are missing: %(names)s.")
+                % {"names": "、".join(e.name for e in missing)}
+            )
+        elements = {e.code: e for e in DataElement.objects.all()}
+        values = selectors.values_for(locked.county_id, locked.year)
+        errors, warnings = validate_values(
+            values, elements, selectors.previous_values(locked.county_id, locked.year)
+        )
+        comments = dict(locked.values.values_list("element__code", "comment"))
+        problems = errors + [w for w in warnings if not comments.get(w.element_code)]
+        if problems:
+            raise ReportValidationError(errors, [w for w in warnings if not comments.get(w.element_code)])
+
+    def apply(locked):
+        _move(locked, ReportStatus.SUBMITTED, user, comment)
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = user
+
+    return _transition(
+        report, user, expected_version, (ReportStatus.DRAFT, ReportStatus.RETURNED), check, apply
+    )
+
+
+def _require_region(user) -> None:
+    if not getattr(user, "is_region_staff", False):
+        raise PermissionDenied(_("Only the regional office may review reports."))
+
+
+def approve_report(report: AnnualReport, user, *, comment: str = "", expected_version: int | None = None):
+    """The regional office approves a submitted report, which locks it."""
+    _require_region(user)
+
+    def apply(locked):
+        _move(locked, ReportStatus.APPROVED, user, comment)
+        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, comment
+
+    return _transition(report, user, expected_version, (ReportStatus.SUBMITTED,), lambda r: None, apply)
+
+
+def return_report(report: AnnualReport, user, comment: str, *, expected_version: int | None = None):
+    """The regional office returns a submitted report to the county with a comment saying what to fix."""
+    _require_region(user)
+    comment = (comment or "").strip()
+    if not comment:
+        raise TransitionNotAllowed(_("Say why the report is returned: the county needs to know what to fix."))
+
+    def apply(locked):
+        _move(locked, ReportStatus.RETURNED, user, comment)
+        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, comment
+
+    return _transition(report, user, expected_version, (ReportStatus.SUBMITTED,), lambda r: None, apply)
+
+
+def reopen_report(report: AnnualReport, user, reason: str, *, expected_version: int | None = None):
+    """The regional office unlocks an approved report (back to draft), giving the reason."""
+    _require_region(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionNotAllowed(_("Give the reason for reopening an approved report."))
+
+    def apply(locked):
+        _move(locked, ReportStatus.DRAFT, user, reason)
+        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, reason
+
+    return _transition(report, user, expected_version, (ReportStatus.APPROVED,), lambda r: None, apply)
+
+
+def _bulk(reports, action) -> tuple[list[AnnualReport], list[tuple[AnnualReport, str]]]:
+    done, skipped = [], []
+    with transaction.atomic():
+        for report in reports:
+            try:
+                done.append(action(report))
+            except (TransitionNotAllowed, ReportConflict) as exc:
+                skipped.append((report, exc.message))
+    return done, skipped
+
+
+def approve_reports(reports, user, *, comment: str = ""):
+    """Approve several submitted reports at once; returns ``(approved, [(report, why skipped)])``."""
+    _require_region(user)
+    return _bulk(reports, lambda r: approve_report(r, user, comment=comment))
+
+
+def return_reports(reports, user, comment: str):
+    """Return several submitted reports with one comment; returns ``(returned, [(report, why skipped)])``."""
+    _require_region(user)
+    if not (comment or "").strip():
+        raise TransitionNotAllowed(_("Say why the report is returned: the county needs to know what to fix."))
+    return _bulk(reports, lambda r: return_report(r, user, comment))
+
+
+# --- Catalogue: targets, weights and grade bands -------------------------------------------------------
+
+
+def _all_report_pairs() -> list[tuple[int, int]]:
+    return list(AnnualReport.objects.values_list("county_id", "year"))
+
+
+def update_indicator(indicator: Indicator, user, *, target, weight, reason: str = "") -> bool:
+    """Change an indicator's target and weight (regional office); recomputes every reported (county, year).
+
+    Returns whether anything changed. The change is kept in the indicator's history with user and reason.
+    """
+    _require_catalogue_editor(user)
+    if weight is None or Decimal(weight) < 0:
+        raise ValidationError({"weight": _("The weight must be 0 or more.")})
+    if target is not None and Decimal(target) < 0:
+        raise ValidationError({"target": _("The target must be 0 or more.")})
+    if indicator.target == target and indicator.weight == weight:
+        return False
+    with transaction.atomic():
+        indicator.target, indicator.weight = target, weight
+        indicator._history_user = user
+        indicator._change_reason = reason
+        indicator.save()
+        request_score_recompute(_all_report_pairs(), include_next_year=False)
+    return True
+
+
+def update_grade_band(band: GradeBand, user, *, min_score, reason: str = "") -> bool:
+    """Change a grade band's minimum score (regional office); recomputes every reported (county, year)."""
+    _require_catalogue_editor(user)
+    if min_score is None or not (0 <= Decimal(min_score) <= 100):
+        raise ValidationError({"min_score": _("The minimum score must be between 0 and 100.")})
+    if band.min_score == min_score:
+        return False
+    with transaction.atomic():
+        band.min_score = min_score
+        band._history_user = user
+        band._change_reason = reason
+        band.save()
+        request_score_recompute(_all_report_pairs(), include_next_year=False)
+    return True
+
+
+def _require_catalogue_editor(user) -> None:
+    if not getattr(user, "is_region_staff", False):
+        raise PermissionDenied(_("Only the regional office may change targets, weights and grades."))

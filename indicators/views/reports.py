@@ -1,3 +1,482 @@
-"""Views: reports."""
+"""Views: annual report entry and detail, the review workflow, the completeness grid and the catalogue.
 
-urlpatterns = []
+Views stay thin: reads come from ``indicators.selectors``, every change goes through ``indicators.services``,
+and every county is looked up through ``counties.scoping`` (out of scope is 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from counties.models import PilotDesignation
+from counties.scoping import can_change_county, get_county_or_404, visible_leagues
+from training.selectors import derived_values
+
+from .. import selectors, services
+from ..forms import (
+    BulkReviewForm,
+    GradeBandForm,
+    IndicatorForm,
+    ReopenForm,
+    ReportEntryForm,
+    ReturnForm,
+    ReviewForm,
+    comment_field,
+    display_value,
+    value_field,
+)
+from ..models import AnnualReport, DataElement, GradeBand, Indicator, ReportStatus, ReportTransition
+
+PAGE_SIZE = 50
+
+
+def _county_and_year(request, code, year, *, for_change=False):
+    county = get_county_or_404(request.user, code, for_change=for_change)
+    if year not in selectors.report_years(county):
+        raise Http404
+    return county
+
+
+def _may_edit(user, report) -> bool:
+    if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        return True
+    return report.status == ReportStatus.SUBMITTED and user.is_region_staff
+
+
+# --- Entry --------------------------------------------------------------------------------------------
+
+
+@login_required
+def report_entry(request, code, year):
+    """Enter or correct a year's values: grouped by policy section, last year beside each field, live checks."""
+    county = _county_and_year(request, code, year, for_change=True)
+    report = selectors.report_for(county, year) or AnnualReport(county=county, year=year)
+    if not _may_edit(request.user, report):
+        messages.warning(
+            request,
+            _("This report cannot be changed now: it is %(status)s.")
+            % {"status": report.get_status_display()},
+        )
+        return redirect("indicators:report_detail", code=county.code, year=year)
+    elements = list(DataElement.objects.all())
+    previous = selectors.previous_values(county.pk, year)
+    stored = selectors.stored_values(report)
+    form = ReportEntryForm(
+        request.POST or None, report=report, elements=elements, previous=previous, stored=stored
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.save_report_values(
+                report, form.raw_values(), form.comments(), request.user, form.cleaned_data["version"]
+            )
+        except services.ReportConflict as exc:
+            form.add_error(None, exc.message)
+        except services.ReportLocked as exc:
+            messages.error(request, exc.message)
+            return redirect("indicators:report_detail", code=county.code, year=year)
+        except services.ReportValidationError as exc:
+            for problem in exc.errors:
+                form.add_error(value_field(problem.element_code), problem.message)
+            for problem in exc.warnings:
+                form.add_error(comment_field(problem.element_code), problem.message)
+        else:
+            if "submit" in request.POST:
+                try:
+                    services.submit_report(result.report, request.user)
+                except (services.TransitionNotAllowed, services.ReportValidationError) as exc:
+                    messages.error(request, _("Saved as a draft but not submitted: %(why)s") % {"why": exc})
+                    return redirect("indicators:report_entry", code=county.code, year=year)
+                messages.success(request, _("The report was saved and submitted for review."))
+                return redirect("indicators:report_detail", code=county.code, year=year)
+            messages.success(
+                request,
+                _("Draft saved: %(created)s values added, %(changed)s changed.")
+                % {"created": result.created, "changed": result.changed},
+            )
+            return redirect("indicators:report_entry", code=county.code, year=year)
+    derived = derived_values([(county.pk, year), (county.pk, year - 1)])
+    context = _entry_context(county, year, report, elements, previous, stored, form, derived)
+    return render(request, "indicators/reports/entry.html", context)
+
+
+def _entry_context(county, year, report, elements, previous, stored, form, derived):
+    current_derived = derived.get((county.pk, year), {})
+    previous_derived = derived.get((county.pk, year - 1), {})
+    warnings = form.warnings_by_code()
+    groups = []
+    for group in selectors.group_elements(elements):
+        rows = []
+        for element in group.elements:
+            row = {
+                "element": element,
+                "previous": display_value(
+                    previous_derived.get(element.code) if element.is_derived else previous.get(element.code),
+                    element,
+                ),
+                "warnings": warnings.get(element.code, []),
+            }
+            if element.is_derived:
+                row["derived"] = display_value(current_derived.get(element.code), element)
+            else:
+                row["field"] = form[value_field(element.code)]
+                row["comment"] = form[comment_field(element.code)]
+                stored_value = stored.get(element.code)
+                row["stored_comment"] = stored_value.comment if stored_value else ""
+            rows.append(row)
+        groups.append({"title": group.title, "section": group.topic, "rows": rows})
+    formulas = selectors.indicator_formulas()
+    cumulative_codes = {c for f in formulas if f["rule"] == "cumulative_min" for c in f["numerator"]}
+    pilot = getattr(county, "pilot", None)
+    live = {
+        "indicators": formulas,
+        "previous": {code: str(v) for code, v in previous.items() if v is not None}
+        | {code: str(v) for code, v in previous_derived.items()},
+        "derived": {code: str(v) for code, v in current_derived.items()},
+        "cumulative_before": {
+            k: str(v) for k, v in selectors.cumulative_before(county, year, cumulative_codes).items()
+        },
+        "types": {e.code: e.value_type for e in elements},
+        "labels": _live_labels(),
+    }
+    training_url = reverse("training:event_list") if _url_exists("training:event_list") else ""
+    return {
+        "county": county,
+        "year": year,
+        "report": report,
+        "saved_report": report if report.pk else None,
+        "form": form,
+        "groups": groups,
+        "live": live,
+        "pilot": pilot,
+        "training_url": f"{training_url}?county={county.code}&year={year}" if training_url else "",
+    }
+
+
+def _live_labels() -> dict[str, str]:
+    return {
+        "met": _("Met"),
+        "not_met": _("Not met"),
+        "missing": _("Missing data"),
+        "in_progress": _("In progress"),
+        "not_applicable": _("Not applicable"),
+        "increase": _("Higher than last year"),
+        "true": _("Must be yes"),
+        "monitor": _("No target"),
+        "cumulative": _("Pilot total"),
+        "last_year": _("last year"),
+        "big_change": _("More than 50%% change from last year (%(before)s): please explain below."),
+        "invalid": _("Not a valid value."),
+    }
+
+
+def _url_exists(name: str) -> bool:
+    try:
+        reverse(name)
+    except Exception:  # noqa: BLE001 - NoReverseMatch while the training pages are not there yet
+        return False
+    return True
+
+
+# --- Detail and workflow ------------------------------------------------------------------------------
+
+
+@login_required
+def report_detail(request, code, year):
+    """A report's values, status, workflow steps and the full history of its values."""
+    county = _county_and_year(request, code, year)
+    report = (
+        AnnualReport.objects.filter(county=county, year=year)
+        .select_related("submitted_by", "reviewed_by")
+        .prefetch_related(Prefetch("transitions", queryset=ReportTransition.objects.select_related("actor")))
+        .first()
+    )
+    elements = list(DataElement.objects.all())
+    stored = selectors.stored_values(report)
+    previous = selectors.previous_values(county.pk, year)
+    derived = derived_values([(county.pk, year), (county.pk, year - 1)])
+    groups = []
+    for group in selectors.group_elements(elements):
+        rows = []
+        for element in group.elements:
+            if element.is_derived:
+                value = derived.get((county.pk, year), {}).get(element.code)
+                before = derived.get((county.pk, year - 1), {}).get(element.code)
+                comment = ""
+            else:
+                stored_value = stored.get(element.code)
+                value = stored_value.value if stored_value else None
+                comment = stored_value.comment if stored_value else ""
+                before = previous.get(element.code)
+            rows.append(
+                {
+                    "element": element,
+                    "value": display_value(value, element),
+                    "previous": display_value(before, element),
+                    "comment": comment,
+                }
+            )
+        groups.append({"title": group.title, "rows": rows})
+    user = request.user
+    can_change = can_change_county(user, county)
+    context = {
+        "county": county,
+        "year": year,
+        "report": report,
+        "groups": groups,
+        "history": selectors.history_rows(report),
+        "can_edit": can_change and _may_edit(user, report),
+        "can_submit": can_change
+        and report is not None
+        and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+        "can_review": user.is_region_staff and report is not None and report.status == ReportStatus.SUBMITTED,
+        "can_reopen": user.is_region_staff and report is not None and report.status == ReportStatus.APPROVED,
+        "review_form": ReviewForm(initial={"version": report.version if report else 0}),
+        "return_form": ReturnForm(initial={"version": report.version if report else 0}),
+        "reopen_form": ReopenForm(initial={"version": report.version if report else 0}),
+    }
+    return render(request, "indicators/reports/detail.html", context)
+
+
+def _workflow_step(request, code, year, form_class, step, success):
+    county = get_county_or_404(request.user, code)
+    report = get_object_or_404(AnnualReport, county=county, year=year)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("indicators:report_detail", code=county.code, year=year)
+    try:
+        step(report, form.cleaned_data.get("comment", ""), form.cleaned_data.get("version"))
+    except (services.TransitionNotAllowed, services.ReportConflict) as exc:
+        messages.error(request, exc.message)
+    except services.ReportValidationError as exc:
+        messages.error(request, _("The report cannot be submitted: %(why)s") % {"why": exc})
+    else:
+        messages.success(request, success)
+    return redirect("indicators:report_detail", code=county.code, year=year)
+
+
+@require_POST
+@login_required
+def report_submit(request, code, year):
+    if not can_change_county(request.user, get_county_or_404(request.user, code)):
+        raise Http404
+    return _workflow_step(
+        request,
+        code,
+        year,
+        ReviewForm,
+        lambda r, comment, version: services.submit_report(
+            r, request.user, expected_version=version, comment=comment
+        ),
+        _("The report was submitted for review."),
+    )
+
+
+def _require_region(request):
+    if not request.user.is_region_staff:
+        raise PermissionDenied
+
+
+@require_POST
+@login_required
+def report_approve(request, code, year):
+    _require_region(request)
+    return _workflow_step(
+        request,
+        code,
+        year,
+        ReviewForm,
+        lambda r, comment, version: services.approve_report(
+            r, request.user, comment=comment, expected_version=version
+        ),
+        _("The report was approved and is now locked."),
+    )
+
+
+@require_POST
+@login_required
+def report_return(request, code, year):
+    _require_region(request)
+    return _workflow_step(
+        request,
+        code,
+        year,
+        ReturnForm,
+        lambda r, comment, version: services.return_report(
+            r, request.user, comment, expected_version=version
+        ),
+        _("The report was returned to the county."),
+    )
+
+
+@require_POST
+@login_required
+def report_reopen(request, code, year):
+    _require_region(request)
+    return _workflow_step(
+        request,
+        code,
+        year,
+        ReopenForm,
+        lambda r, comment, version: services.reopen_report(
+            r, request.user, comment, expected_version=version
+        ),
+        _("The report was reopened; the county can change it again."),
+    )
+
+
+@login_required
+def review_queue(request):
+    """Submitted reports awaiting review; approve or return several at once."""
+    _require_region(request)
+    filters = {"league": request.GET.get("league", ""), "year": request.GET.get("year", "")}
+    queue = selectors.review_queue(request.user, **filters)
+    if request.method == "POST":
+        form = BulkReviewForm(request.POST, queryset=selectors.review_queue(request.user))
+        if form.is_valid():
+            reports = list(form.cleaned_data["reports"])
+            if form.cleaned_data["action"] == "approve":
+                done, skipped = services.approve_reports(
+                    reports, request.user, comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, _("%(n)s reports approved.") % {"n": len(done)})
+            else:
+                done, skipped = services.return_reports(reports, request.user, form.cleaned_data["comment"])
+                messages.success(request, _("%(n)s reports returned.") % {"n": len(done)})
+            for report, why in skipped:
+                messages.warning(request, f"{report}: {why}")
+            return redirect(request.get_full_path())
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page_obj": page,
+        "reports": page.object_list,
+        "filters": filters,
+        "leagues": visible_leagues(request.user),
+        "years": selectors.report_years_span(),
+        "querystring": query.urlencode(),
+    }
+    return render(request, "indicators/reports/review_queue.html", context)
+
+
+@login_required
+def completeness(request):
+    """Counties × years with the status of each report, filterable by league and batch."""
+    filters = {
+        "league": request.GET.get("league", ""),
+        "batch": request.GET.get("batch", ""),
+        "pilots": request.GET.get("pilots", ""),
+    }
+    rows, years, totals = selectors.completeness_grid(
+        request.user, league=filters["league"], batch=filters["batch"], pilots_only=filters["pilots"] == "1"
+    )
+    context = {
+        "rows": rows,
+        "years": years,
+        "totals": [totals[y] | {"year": y} for y in years],
+        "filters": filters,
+        "leagues": visible_leagues(request.user),
+        "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
+        "statuses": ReportStatus.choices,
+    }
+    return render(request, "indicators/reports/completeness.html", context)
+
+
+# --- Catalogue ----------------------------------------------------------------------------------------
+
+
+@login_required
+def catalogue(request):
+    """Data elements, indicators with formula, rule, target and weight, grade bands, and recent changes."""
+    indicators = Indicator.objects.prefetch_related("numerator", "denominator")
+    context = {
+        "groups": selectors.group_elements(DataElement.objects.all()),
+        "indicators": indicators,
+        "bands": GradeBand.objects.all(),
+        "indicator_changes": Indicator.history.select_related("history_user").order_by("-history_date")[:20],
+        "band_changes": GradeBand.history.select_related("history_user").order_by("-history_date")[:10],
+        "can_edit": request.user.is_region_staff,
+    }
+    return render(request, "indicators/catalogue/catalogue.html", context)
+
+
+@login_required
+def indicator_edit(request, code):
+    _require_region(request)
+    indicator = get_object_or_404(Indicator, code=code)
+    form = IndicatorForm(
+        request.POST or None, initial={"target": indicator.target, "weight": indicator.weight}
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_indicator(
+            indicator,
+            request.user,
+            target=form.cleaned_data["target"],
+            weight=form.cleaned_data["weight"],
+            reason=form.cleaned_data["reason"],
+        )
+        if changed:
+            messages.success(
+                request, _("%(name)s updated; scores are being recomputed.") % {"name": indicator.name}
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("indicators:catalogue")
+    history = indicator.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "indicators/catalogue/edit.html",
+        {"form": form, "object": indicator, "history": history, "kind": "indicator"},
+    )
+
+
+@login_required
+def grade_band_edit(request, pk):
+    _require_region(request)
+    band = get_object_or_404(GradeBand, pk=pk)
+    form = GradeBandForm(request.POST or None, initial={"min_score": band.min_score})
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_grade_band(
+            band, request.user, min_score=form.cleaned_data["min_score"], reason=form.cleaned_data["reason"]
+        )
+        if changed:
+            messages.success(
+                request, _("%(name)s updated; scores are being recomputed.") % {"name": band.name}
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("indicators:catalogue")
+    history = band.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "indicators/catalogue/edit.html",
+        {"form": form, "object": band, "history": history, "kind": "band"},
+    )
+
+
+urlpatterns = [
+    path("reports/<str:code>/<int:year>/", report_detail, name="report_detail"),
+    path("reports/<str:code>/<int:year>/entry/", report_entry, name="report_entry"),
+    path("reports/<str:code>/<int:year>/submit/", report_submit, name="report_submit"),
+    path("reports/<str:code>/<int:year>/approve/", report_approve, name="report_approve"),
+    path("reports/<str:code>/<int:year>/return/", report_return, name="report_return"),
+    path("reports/<str:code>/<int:year>/reopen/", report_reopen, name="report_reopen"),
+    path("review/", review_queue, name="review_queue"),
+    path("completeness/", completeness, name="completeness"),
+    path("catalogue/", catalogue, name="catalogue"),
+    path("catalogue/indicators/<slug:code>/", indicator_edit, name="indicator_edit"),
+    path("catalogue/grades/<int:pk>/", grade_band_edit, name="grade_band_edit"),
+]

@@ -1,0 +1,155 @@
+"""Forms of the indicators app: annual data entry, review actions and catalogue edits.
+
+The entry form keeps what people typed as text; parsing and SPEC §3 validation happen in
+``services.prepare_report_values`` (the same code the Excel import uses), and the service checks again on save.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import BootstrapFormMixin
+
+from . import services
+
+
+def value_field(code: str) -> str:
+    return f"v_{code}"
+
+
+def comment_field(code: str) -> str:
+    return f"c_{code}"
+
+
+class ReportEntryForm(BootstrapFormMixin, forms.Form):
+    """One text field and one comment field per typed element, plus the report version (hidden)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, report, elements, previous, stored, **kwargs):
+        self.report = report
+        self.elements = [e for e in elements if not e.is_derived]
+        self.previous = previous
+        self.prepared = None
+        initial = kwargs.pop("initial", {}) or {}
+        initial.setdefault("version", report.version if report.pk else 0)
+        for element in self.elements:
+            value = stored.get(element.code)
+            if value is not None:
+                initial.setdefault(value_field(element.code), display_value(value.value, element))
+                initial.setdefault(comment_field(element.code), value.comment)
+        super().__init__(*args, initial=initial, **kwargs)
+        for element in self.elements:
+            self.fields[value_field(element.code)] = forms.CharField(
+                label=element.name,
+                required=False,
+                max_length=40,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "text" if element.value_type == "boolean" else "decimal",
+                        "data-code": element.code,
+                        "autocomplete": "off",
+                    }
+                ),
+            )
+            self.fields[comment_field(element.code)] = forms.CharField(
+                label=_("Explanation of the change"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"data-comment-for": element.code}),
+            )
+
+    def raw_values(self) -> dict[str, str]:
+        return {e.code: self.cleaned_data.get(value_field(e.code), "") for e in self.elements}
+
+    def comments(self) -> dict[str, str]:
+        return {e.code: self.cleaned_data.get(comment_field(e.code), "") for e in self.elements}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.prepared = services.prepare_report_values(
+            self.report,
+            self.raw_values(),
+            self.comments(),
+            elements={e.code: e for e in self.elements},
+            previous=self.previous,
+        )
+        for problem in self.prepared.errors:
+            self.add_error(value_field(problem.element_code), problem.message)
+        for problem in self.prepared.unconfirmed:
+            self.add_error(comment_field(problem.element_code), problem.message)
+        return cleaned
+
+    def warnings_by_code(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for problem in self.prepared.warnings if self.prepared else []:
+            result.setdefault(problem.element_code, []).append(problem.message)
+        return result
+
+
+def display_value(value, element) -> str:
+    """A stored value as people type it: 是/否 for yes-no, no trailing zeros for numbers."""
+    if value is None:
+        return ""
+    if element.value_type == "boolean":
+        return "是" if value else "否"
+    normalized = value.normalize()
+    if normalized == normalized.to_integral_value():
+        return str(int(normalized))
+    return format(normalized, "f")
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReturnForm(ReviewForm):
+    comment = forms.CharField(
+        label=_("What the county must fix"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ReopenForm(ReviewForm):
+    comment = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class BulkReviewForm(forms.Form):
+    ACTIONS = [("approve", _("Approve")), ("return", _("Return"))]
+    action = forms.ChoiceField(choices=ACTIONS)
+    reports = forms.ModelMultipleChoiceField(
+        queryset=None, error_messages={"required": _("Select reports first.")}
+    )
+    comment = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].queryset = queryset
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error(
+                "comment", _("Say why the reports are returned: the counties need to know what to fix.")
+            )
+        return cleaned
+
+
+class IndicatorForm(BootstrapFormMixin, forms.Form):
+    """Target and weight of one indicator (a plain form: the service compares old and new values)."""
+
+    target = forms.DecimalField(
+        label=_("target"), required=False, max_digits=18, decimal_places=4, min_value=0
+    )
+    weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=0)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+
+class GradeBandForm(BootstrapFormMixin, forms.Form):
+    min_score = forms.DecimalField(
+        label=_("minimum score"), max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100)

@@ -1,0 +1,26 @@
+"""Panels the indicators app adds to other pages (see config/panels.py)."""
+
+from config.panels import Panel
+from counties.scoping import can_change_county
+
+from . import selectors
+from .models import ReportStatus
+
+
+def county_panels_reports(request, county):
+    """The county's reportable years, baseline to current, with each report's status and links."""
+    can_change = can_change_county(request.user, county)
+    pilot = getattr(county, "pilot", None)
+    rows = []
+    for year, report in selectors.county_report_years(county):
+        editable = report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        editable = editable or (report.status == ReportStatus.SUBMITTED and request.user.is_region_staff)
+        rows.append(
+            {
+                "year": year,
+                "report": report,
+                "baseline": pilot is not None and year == pilot.baseline_year,
+                "can_edit": can_change and editable,
+            }
+        )
+    return [Panel("indicators/reports/_county_panel.html", {"county": county, "rows": rows}, order=20)]
