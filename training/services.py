@@ -1,0 +1,280 @@
+"""Write operations on training and publicity events; every path of change (forms, imports, admin actions) uses
+these functions.
+
+Invariants enforced here, not only in the views:
+
+* only users who may change the county (``counties.scoping.can_change_county``) write its events;
+* events of an approved year are locked (``indicators.services.is_year_locked``), for the old and new year;
+* every create, change or delete requests a score recomputation of the affected (county, year) pairs in the
+  same transaction (both years when the date moves across a year boundary);
+* evidence files are accepted by content (magic bytes) within a size cap, stored under a neutral name with
+  their SHA-256 hash.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.spreadsheets import SpreadsheetError, check_xlsx_bytes, sha256_hex
+from counties.models import County
+from counties.scoping import can_change_county
+from indicators.services import ReportLocked, is_year_locked, request_score_recompute
+
+from .models import (
+    AudienceCategory,
+    EventAudience,
+    EventEvidence,
+    EventKind,
+    EvidenceKind,
+    OrganiserKind,
+    TrainingEvent,
+)
+
+EVENT_FIELDS = (
+    "date",
+    "title",
+    "kind",
+    "organiser_kind",
+    "organiser_name",
+    "place",
+    "publicity_week_override",
+    "notes",
+)
+MAX_HEADCOUNT = 100_000
+FIRST_YEAR = 2000
+
+# Evidence: extension → (content type, check of the first bytes).
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def evidence_max_bytes() -> int:
+    return settings.MAX_UPLOAD_MB * 1024 * 1024
+
+
+def ensure_can_change(user, county: County | int) -> None:
+    if not can_change_county(user, county):
+        raise PermissionDenied(_("You may not change the events of this county."))
+
+
+def ensure_unlocked(county: County, year: int) -> None:
+    """Refuse any change to the events of an approved (locked) year."""
+    if is_year_locked(county.pk, year):
+        raise ReportLocked(
+            message=_(
+                "The %(year)s report of %(county)s is approved: its training and publicity events are locked."
+            )
+            % {"year": year, "county": county.name}
+        )
+
+
+def validate_event(fields: dict, audiences: dict[str, int]) -> None:
+    """Check one event's fields and audience headcounts. Raises ``ValidationError`` keyed by field."""
+    errors: dict[str, list[str]] = {}
+    date = fields.get("date")
+    if not isinstance(date, datetime.date):
+        errors.setdefault("date", []).append(_("Enter the date of the event."))
+    elif date > timezone.localdate():
+        errors.setdefault("date", []).append(
+            _("The date is in the future: record events once they have taken place.")
+        )
+    elif date.year < FIRST_YEAR:
+        errors.setdefault("date", []).append(_("The date is before %(year)s.") % {"year": FIRST_YEAR})
+    if not (fields.get("title") or "").strip():
+        errors.setdefault("title", []).append(_("Enter the title of the event."))
+    if fields.get("kind") not in EventKind.values:
+        errors.setdefault("kind", []).append(_("Choose training or publicity activity."))
+    if fields.get("organiser_kind", OrganiserKind.BUREAU) not in OrganiserKind.values:
+        errors.setdefault("organiser_kind", []).append(_("Choose the organiser."))
+    if (
+        fields.get("organiser_kind") == OrganiserKind.AGENCY
+        and not (fields.get("organiser_name") or "").strip()
+    ):
+        errors.setdefault("organiser_name", []).append(_("Enter the name of the service agency."))
+    for category, headcount in audiences.items():
+        if category not in AudienceCategory.values:
+            errors.setdefault("__all__", []).append(_("Unknown audience category “%(c)s”.") % {"c": category})
+        elif headcount is None or headcount < 0 or headcount > MAX_HEADCOUNT:
+            errors.setdefault("__all__", []).append(
+                _("The headcount of %(category)s must be between 0 and %(max)s.")
+                % {"category": AudienceCategory(category).label, "max": MAX_HEADCOUNT}
+            )
+    if fields.get("kind") == EventKind.TRAINING and not any((h or 0) > 0 for h in audiences.values()):
+        errors.setdefault("__all__", []).append(
+            _("A training needs the headcount (人次) of at least one audience category.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_fields(fields: dict) -> dict:
+    cleaned = {name: fields[name] for name in EVENT_FIELDS if name in fields}
+    for name in ("title", "organiser_name", "place", "notes"):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    if cleaned.get("organiser_kind") == OrganiserKind.BUREAU:
+        cleaned["organiser_name"] = ""
+    return cleaned
+
+
+def _set_audiences(event: TrainingEvent, audiences: dict[str, int]) -> None:
+    """Replace the audience rows with ``audiences`` (categories with headcount 0 are dropped)."""
+    wanted = {c: int(h) for c, h in audiences.items() if h}
+    existing = {a.category: a for a in event.audiences.all()}
+    for category, audience in existing.items():
+        if category not in wanted:
+            audience.delete()
+        elif audience.headcount != wanted[category]:
+            audience.headcount = wanted[category]
+            audience.save()
+    for category, headcount in wanted.items():
+        if category not in existing:
+            EventAudience.objects.create(event=event, category=category, headcount=headcount)
+
+
+@transaction.atomic
+def create_event(user, county: County, fields: dict, audiences: dict[str, int]) -> TrainingEvent:
+    """Record a new event of ``county``; ``audiences`` maps category → headcount."""
+    ensure_can_change(user, county)
+    fields = _clean_fields(fields)
+    fields.setdefault("organiser_kind", OrganiserKind.BUREAU)
+    validate_event(fields, audiences)
+    ensure_unlocked(county, fields["date"].year)
+    event = TrainingEvent(county=county, created_by=user if user.is_authenticated else None, **fields)
+    event.save()
+    _set_audiences(event, audiences)
+    request_score_recompute([(county.pk, event.year)])
+    return event
+
+
+@transaction.atomic
+def update_event(
+    user, event: TrainingEvent, fields: dict, audiences: dict[str, int] | None = None
+) -> TrainingEvent:
+    """Change an event; a date moved to another year recomputes both years (and both must be unlocked)."""
+    event = TrainingEvent.objects.select_for_update().select_related("county").get(pk=event.pk)
+    ensure_can_change(user, event.county)
+    ensure_unlocked(event.county, event.year)
+    old_year = event.year
+    fields = _clean_fields(fields)
+    merged = {name: getattr(event, name) for name in EVENT_FIELDS} | fields
+    if audiences is None:
+        audiences = {a.category: a.headcount for a in event.audiences.all()}
+    validate_event(merged, audiences)
+    ensure_unlocked(event.county, merged["date"].year)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if event.organiser_kind == OrganiserKind.BUREAU:
+        event.organiser_name = ""
+    event.save()
+    _set_audiences(event, audiences)
+    request_score_recompute({(event.county_id, old_year), (event.county_id, event.year)})
+    return event
+
+
+@transaction.atomic
+def delete_event(user, event: TrainingEvent) -> None:
+    event = TrainingEvent.objects.select_for_update().select_related("county").get(pk=event.pk)
+    ensure_can_change(user, event.county)
+    ensure_unlocked(event.county, event.year)
+    pair = (event.county_id, event.year)
+    files = [e.file.name for e in event.evidence.all()]
+    event.delete()
+    request_score_recompute([pair])
+    storage = EventEvidence._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def detect_evidence_type(data: bytes, extension: str) -> str:
+    """The content type of ``data`` if it really is what ``extension`` claims, else ``ValidationError``."""
+    extension = extension.lower()
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError(_("Only PDF, JPG, PNG and XLSX files are accepted."))
+    if extension == "pdf":
+        ok = data.startswith(b"%PDF-")
+    elif extension in ("jpg", "jpeg"):
+        ok = data.startswith(b"\xff\xd8\xff")
+    elif extension == "png":
+        ok = data.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        try:
+            check_xlsx_bytes(data)
+            ok = True
+        except SpreadsheetError:
+            ok = False
+    if not ok:
+        raise ValidationError(
+            _("The file's content is not a real %(type)s file although its name ends in .%(ext)s.")
+            % {"type": extension.upper(), "ext": extension}
+        )
+    return EVIDENCE_TYPES[extension]
+
+
+def read_evidence(uploaded) -> tuple[bytes, str, str]:
+    """Read and check an uploaded evidence file. Returns ``(data, content_type, extension)``."""
+    name = getattr(uploaded, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    limit = evidence_max_bytes()
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
+    data = uploaded.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
+    if not data:
+        raise ValidationError(_("The file is empty."))
+    content_type = detect_evidence_type(data, extension)
+    return data, content_type, "jpg" if extension == "jpeg" else extension
+
+
+@transaction.atomic
+def add_evidence(user, event: TrainingEvent, uploaded, kind: str = EvidenceKind.SIGN_IN) -> EventEvidence:
+    """Attach a checked evidence file to ``event`` (locked years refuse it too)."""
+    event = TrainingEvent.objects.select_related("county").get(pk=event.pk)
+    ensure_can_change(user, event.county)
+    ensure_unlocked(event.county, event.year)
+    if kind not in EvidenceKind.values:
+        raise ValidationError(_("Choose the kind of evidence."))
+    data, content_type, extension = read_evidence(uploaded)
+    digest = sha256_hex(data)
+    evidence = EventEvidence(
+        event=event,
+        kind=kind,
+        original_name=(getattr(uploaded, "name", "") or f"evidence.{extension}")[-255:],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=user if user.is_authenticated else None,
+    )
+    evidence.file.save(f"{digest[:16]}-{uuid.uuid4().hex[:8]}.{extension}", ContentFile(data), save=False)
+    stored = evidence.file.name
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.storage.delete(stored)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(user, evidence: EventEvidence) -> None:
+    event = evidence.event
+    ensure_can_change(user, event.county)
+    ensure_unlocked(event.county, event.year)
+    name = evidence.file.name
+    storage = evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
