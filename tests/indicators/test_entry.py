@@ -1,0 +1,229 @@
+"""Browser entry of a year's data (SPEC §3, §6): grouped form, last year beside each field, validation, drafts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators import services
+from indicators.models import AnnualReport, DataValue, ReportStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# What a county types for a complete, valid year (strings, as posted by the browser).
+VALID_INPUT = {
+    "population": "312,000",
+    "invention_patents_held": "150",
+    "trademarks_registered": "2400",
+    "gi_trademarks": "4",
+    "gi_products": "2",
+    "copyright_registrations": "35",
+    "invention_applications": "40",
+    "utility_model_applications": "120",
+    "design_applications": "30",
+    "enterprise_ip_investment": "850.5",
+    "advantage_enterprises_new": "1",
+    "hightech_enterprises": "20",
+    "hightech_certified": "18",
+    "license_transfer_amount": "300",
+    "hightech_patents_held": "200",
+    "hightech_patents_implemented": "110",
+    "industrial_patents_held": "400",
+    "industrial_patents_implemented": "150",
+    "above_scale_output": "500000",
+    "above_scale_ip_output": "130000",
+    "above_scale_enterprises": "60",
+    "above_scale_with_patents": "45",
+    "enforcement_cases": "12",
+    "ip_office_established": "是",
+    "joint_meeting_system": "是",
+    "admin_judicial_mechanism": "否",
+    "assistance_station": "Y",
+}
+
+
+def post_data(values=None, version=0, comments=None, **extra):
+    data = {"version": str(version), **extra}
+    for code, raw in (VALID_INPUT if values is None else values).items():
+        data[f"v_{code}"] = raw
+    for code, text in (comments or {}).items():
+        data[f"c_{code}"] = text
+    return data
+
+
+def entry_url(code="150121", year=2024):
+    return reverse("indicators:report_entry", kwargs={"code": code, "year": year})
+
+
+def detail_url(code="150121", year=2024):
+    return reverse("indicators:report_detail", kwargs={"code": code, "year": year})
+
+
+@pytest.fixture
+def pilot(db):
+    """土默特左旗 piloting 2023–2025: it reports from the baseline year 2022."""
+    return factories.PilotFactory(county=factories.county("150121"), start_year=2023, end_year=2025)
+
+
+def store(user, year, values=None, code="150121", comments=None):
+    report = AnnualReport(county=factories.county(code), year=year)
+    services.save_report_values(report, dict(VALID_INPUT if values is None else values), comments or {}, user, None)
+    return report
+
+
+def test_entry_page_groups_fields_by_policy_section_with_units_and_last_year(
+    client_for, county_staff, pilot
+):
+    store(county_staff, 2023)
+    response = client_for(county_staff).get(entry_url(year=2024))
+    assert response.status_code == 200
+    content = response.content.decode()
+    titles = [str(group["title"]) for group in response.context["groups"]]
+    assert titles == ["基础数据", "知识产权管理", "知识产权创造", "企业知识产权工作", "知识产权运用", "知识产权保护", "知识产权宣传培训"]
+    assert "年末常住人口" in content and "单位为人，不是万人" in content and "万元" in content
+    population_row = response.context["groups"][0]["rows"][0]
+    assert population_row["previous"] == "312000"
+    assert 'id="report-live-data"' in content and "patents_per_10k" in content
+    assert 'name="version"' in content
+
+
+def test_derived_elements_are_shown_not_typed(client_for, county_staff, pilot):
+    response = client_for(county_staff).get(entry_url())
+    content = response.content.decode()
+    assert 'name="v_training_headcount"' not in content
+    assert 'data-derived="training_headcount"' in content
+    assert "知识产权培训人次" in content
+
+
+def test_training_link_carries_county_and_year(client_for, county_staff, pilot):
+    response = client_for(county_staff).get(entry_url())
+    if response.context["training_url"]:
+        assert response.context["training_url"].endswith("?county=150121&year=2024")
+        assert response.context["training_url"] in response.content.decode().replace("&amp;", "&")
+
+
+def test_entry_page_renders_with_a_bounded_number_of_queries(
+    client_for, county_staff, pilot, django_assert_max_num_queries
+):
+    store(county_staff, 2023)
+    store(county_staff, 2024)
+    client = client_for(county_staff)
+    with django_assert_max_num_queries(25):
+        assert client.get(entry_url()).status_code == 200
+
+
+def test_saving_a_draft_stores_values_and_bumps_the_version(
+    client_for, county_staff, pilot, django_capture_on_commit_callbacks
+):
+    values = dict(VALID_INPUT, trademarks_registered="２，４００", population=" 312000 ")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client_for(county_staff).post(entry_url(), post_data(values))
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(county__code="150121", year=2024)
+    assert report.status == ReportStatus.DRAFT
+    assert report.version == 1
+    stored = dict(report.values.values_list("element__code", "value"))
+    assert stored["trademarks_registered"] == 2400
+    assert stored["population"] == 312000
+    assert stored["enterprise_ip_investment"] == Decimal("850.5")
+    assert stored["ip_office_established"] == 1 and stored["admin_judicial_mechanism"] == 0
+    assert len(stored) == 27
+    assert len(callbacks) == 1
+
+
+def test_an_empty_field_is_allowed_in_a_draft(client_for, county_staff, pilot):
+    values = dict(VALID_INPUT, gi_products="")
+    assert client_for(county_staff).post(entry_url(), post_data(values)).status_code == 302
+    report = AnnualReport.objects.get(county__code="150121", year=2024)
+    assert not report.values.filter(element__code="gi_products").exists()
+
+
+@pytest.mark.parametrize(
+    "code, raw, field_name",
+    [
+        ("population", "31.2", "年末常住人口"),
+        ("population", "312", "年末常住人口"),
+        ("trademarks_registered", "-3", "有效注册商标量"),
+        ("ip_office_established", "maybe", "设立知识产权管理机构"),
+        ("hightech_certified", "25", "通过知识产权贯标的高新技术企业数"),
+        ("above_scale_ip_output", "600000", "规上工业企业自主知识产权产品产值"),
+    ],
+)
+def test_an_invalid_value_saves_nothing_and_names_the_field(client_for, county_staff, pilot, code, raw, field_name):
+    values = dict(VALID_INPUT, **{code: raw})
+    response = client_for(county_staff).post(entry_url(), post_data(values))
+    assert response.status_code == 200
+    errors = response.context["form"].errors[f"v_{code}"]
+    assert any(field_name in e for e in errors), errors
+    assert not AnnualReport.objects.filter(county__code="150121", year=2024).exists()
+    assert f'value="{raw}"' in response.content.decode()
+
+
+def test_a_large_change_needs_a_comment(client_for, county_staff, pilot):
+    store(county_staff, 2023)
+    client = client_for(county_staff)
+    values = dict(VALID_INPUT, trademarks_registered="4000")
+    response = client.post(entry_url(), post_data(values))
+    assert response.status_code == 200
+    assert "50%" in " ".join(response.context["form"].errors["c_trademarks_registered"])
+    assert not AnnualReport.objects.filter(county__code="150121", year=2024).exists()
+    response = client.post(entry_url(), post_data(values, comments={"trademarks_registered": "新增商标品牌培育"}))
+    assert response.status_code == 302
+    value = DataValue.objects.get(report__year=2024, element__code="trademarks_registered")
+    assert (value.value, value.comment) == (4000, "新增商标品牌培育")
+
+
+def test_two_people_saving_the_same_report_do_not_overwrite_each_other(client_for, county_staff, region, pilot):
+    report = store(county_staff, 2024)
+    assert report.version == 1
+    first = client_for(county_staff).post(entry_url(), post_data(dict(VALID_INPUT, gi_products="3"), version=1))
+    assert first.status_code == 302
+    second = client_for(region).post(entry_url(), post_data(dict(VALID_INPUT, gi_products="5"), version=1))
+    assert second.status_code == 200
+    assert "其他人" in " ".join(second.context["form"].non_field_errors())
+    assert DataValue.objects.get(report=report, element__code="gi_products").value == 3
+    with pytest.raises(services.ReportConflict):
+        services.save_report_values(report, {"gi_products": "6"}, {}, region, 1)
+
+
+def test_another_countys_report_is_404_for_county_staff(client_for, county_staff, other_county_staff, pilot):
+    store(county_staff, 2024)
+    client = client_for(other_county_staff)
+    assert client.get(entry_url()).status_code == 404
+    assert client.get(detail_url()).status_code == 404
+    assert client.post(entry_url(), post_data()).status_code == 404
+    with pytest.raises(services.PermissionDenied):
+        services.save_report_values(
+            AnnualReport.objects.get(county__code="150121", year=2024), {"gi_products": "9"}, {}, other_county_staff, None
+        )
+
+
+def test_league_staff_and_auditors_read_but_never_enter(client_for, league_staff, auditor, county_staff, pilot):
+    store(county_staff, 2024)
+    for user in (league_staff, auditor):
+        client = client_for(user)
+        assert client.get(detail_url()).status_code == 200
+        assert client.get(entry_url()).status_code == 404
+
+
+def test_years_outside_the_reporting_range_are_404(client_for, county_staff, pilot):
+    client = client_for(county_staff)
+    assert client.get(entry_url(year=2021)).status_code == 404
+    assert client.get(entry_url(year=2022)).status_code == 200  # the baseline year
+
+
+def test_save_and_submit_in_one_step(client_for, county_staff, pilot):
+    response = client_for(county_staff).post(entry_url(), post_data(submit="1"))
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(county__code="150121", year=2024)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == county_staff
+
+
+def test_save_and_submit_with_missing_values_keeps_the_draft(client_for, county_staff, pilot):
+    values = dict(VALID_INPUT, gi_products="")
+    response = client_for(county_staff).post(entry_url(), post_data(values, submit="1"), follow=True)
+    report = AnnualReport.objects.get(county__code="150121", year=2024)
+    assert report.status == ReportStatus.DRAFT
+    assert "地理标志产品（累计）" in response.content.decode()
