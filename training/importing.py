@@ -24,7 +24,7 @@ from config.spreadsheets import SpreadsheetError, open_uploaded_workbook, read_u
 from counties.scoping import changeable_counties
 from indicators.models import ImportBatch
 from indicators.parsing import ValueParseError, is_blank, parse_boolean, parse_number
-from indicators.services import ReportLocked, is_year_locked
+from indicators.services import ReportLocked, is_year_locked, request_score_recompute
 
 from . import services
 from .models import Attendee, AudienceCategory, EventKind, OrganiserKind, TrainingEvent
@@ -46,10 +46,27 @@ EVENT_COLUMNS = [
     ("notes", gettext_lazy("Notes")),
 ]
 ATTENDEE_COLUMNS = [
-    ("name", gettext_lazy("Name")),
+    ("name", gettext_lazy("Attendee name")),
     ("employer", gettext_lazy("Employer")),
     ("category", gettext_lazy("Audience category")),
 ]
+# Chinese headings accepted whatever the UI language (hand-made sheets).
+HEADER_ALIASES = {
+    "county_code": {"县代码", "旗县代码", "行政区划代码"},
+    "date": {"日期", "活动日期"},
+    "title": {"名称", "活动名称", "培训名称"},
+    "kind": {"类型", "活动类型"},
+    "organiser": {"主办单位", "承办单位"},
+    "place": {"地点"},
+    "publicity_week": {"4·26宣传周", "宣传周"},
+    "management": {"管理人员"},
+    "service": {"服务机构人员"},
+    "enterprise": {"企事业单位人员"},
+    "notes": {"备注"},
+    "name": {"姓名"},
+    "employer": {"工作单位", "单位"},
+    "category": {"人员类别", "类别"},
+}
 KIND_WORDS = {
     EventKind.TRAINING: {"training", "培训", "教育培训", "培训班"},
     EventKind.PUBLICITY: {"publicity", "宣传", "宣传活动", "宣传培训活动"},
@@ -135,11 +152,12 @@ def _find_header(rows: list[tuple], columns) -> tuple[int, dict[str, int]] | Non
     first_code, first_label = columns[0]
     names = {}
     for code, label in columns:
-        names[_key(code)] = code
-        names[_key(str(label))] = code
-    for wanted in (_key(first_code), _key(str(first_label))):
+        for alias in {code, str(label), *HEADER_ALIASES.get(code, ())}:
+            names[_key(alias)] = code
+    first_names = {_key(str(first_label)), *(_key(a) for a in HEADER_ALIASES.get(first_code, ()))}
+    for wanted in ({_key(first_code)}, first_names):
         for index, row in enumerate(rows):
-            if row and _key(row[0]) == wanted:
+            if row and _key(row[0]) in wanted:
                 mapping = {}
                 for col, cell in enumerate(row):
                     code = names.get(_key(cell))
@@ -362,10 +380,12 @@ def _land_events(user, parsed, result: ImportResult) -> None:
             date__in={f["date"] for _c, f, _a in parsed},
         ).prefetch_related("audiences"):
             existing[(event.county_id, event.date, event.title)] = event
+    pairs = set()
     for county, fields, audiences in parsed:
         event = existing.get((county.pk, fields["date"], fields["title"]))
         if event is None:
-            services.create_event(user, county, fields, audiences)
+            services.create_event(user, county, fields, audiences, recompute=False)
+            pairs.add((county.pk, fields["date"].year))
             result.created += 1
             continue
         current = {name: getattr(event, name) for name in fields}
@@ -373,8 +393,11 @@ def _land_events(user, parsed, result: ImportResult) -> None:
         if current == fields and current_audiences == audiences:
             result.unchanged += 1
             continue
-        services.update_event(user, event, fields, audiences)
+        pairs.update({(county.pk, event.year), (county.pk, fields["date"].year)})
+        services.update_event(user, event, fields, audiences, recompute=False)
         result.changed += 1
+    # One recomputation for the whole file (calls in nested savepoints would not coalesce).
+    request_score_recompute(sorted(pairs))
 
 
 def import_attendees(user, event: TrainingEvent, uploaded, *, file_name: str = "") -> ImportResult:

@@ -146,8 +146,13 @@ def _set_audiences(event: TrainingEvent, audiences: dict[str, int]) -> None:
 
 
 @transaction.atomic
-def create_event(user, county: County, fields: dict, audiences: dict[str, int]) -> TrainingEvent:
-    """Record a new event of ``county``; ``audiences`` maps category → headcount."""
+def create_event(
+    user, county: County, fields: dict, audiences: dict[str, int], *, recompute: bool = True
+) -> TrainingEvent:
+    """Record a new event of ``county``; ``audiences`` maps category → headcount.
+
+    ``recompute=False`` is for callers (the Excel import) that request one recomputation for all their rows.
+    """
     ensure_can_change(user, county)
     fields = _clean_fields(fields)
     fields.setdefault("organiser_kind", OrganiserKind.BUREAU)
@@ -156,13 +161,19 @@ def create_event(user, county: County, fields: dict, audiences: dict[str, int]) 
     event = TrainingEvent(county=county, created_by=user if user.is_authenticated else None, **fields)
     event.save()
     _set_audiences(event, audiences)
-    request_score_recompute([(county.pk, event.year)])
+    if recompute:
+        request_score_recompute([(county.pk, event.year)])
     return event
 
 
 @transaction.atomic
 def update_event(
-    user, event: TrainingEvent, fields: dict, audiences: dict[str, int] | None = None
+    user,
+    event: TrainingEvent,
+    fields: dict,
+    audiences: dict[str, int] | None = None,
+    *,
+    recompute: bool = True,
 ) -> TrainingEvent:
     """Change an event; a date moved to another year recomputes both years (and both must be unlocked)."""
     event = TrainingEvent.objects.select_for_update().select_related("county").get(pk=event.pk)
@@ -181,7 +192,8 @@ def update_event(
         event.organiser_name = ""
     event.save()
     _set_audiences(event, audiences)
-    request_score_recompute({(event.county_id, old_year), (event.county_id, event.year)})
+    if recompute:
+        request_score_recompute({(event.county_id, old_year), (event.county_id, event.year)})
     return event
 
 

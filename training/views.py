@@ -89,7 +89,7 @@ def event_list(request):
 
 
 def _county_choices(user):
-    return visible_counties(user).order_by("code").only("code", "name")
+    return visible_counties(user).order_by("code")
 
 
 @login_required

@@ -1,0 +1,37 @@
+"""The 培训 sheet of the auditor workbook: one row per visible event, headcounts by category, escaped text."""
+
+import datetime
+
+import pytest
+
+from training.audit import HEADERS, audit_sheets
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_row_per_event_with_category_headcounts(auditor, event_factory):
+    event_factory(audiences={"management": 12, "enterprise": 30}, place='=HYPERLINK("x")')
+    event_factory(county_code="150122", date=datetime.date(2024, 4, 26), kind="publicity", audiences={})
+    event_factory(date=datetime.date(2023, 6, 1))
+    (sheet,) = audit_sheets(auditor, 2024)
+    assert sheet.title == "培训"
+    rows = [dict(zip(HEADERS, row, strict=True)) for row in sheet.rows]
+    assert [r["县代码"] for r in rows] == ["150121", "150122"]
+    first = rows[0]
+    assert (first["管理人员"], first["服务机构人员"], first["企事业单位人员"], first["合计人次"]) == (
+        12,
+        0,
+        30,
+        42,
+    )
+    assert first["类型"] == "培训" and first["计入培训人次"] == "是"
+    assert first["地点"].startswith("'=")
+    assert rows[1]["4·26宣传周"] == "是" and rows[1]["类型"] == "宣传活动"
+    assert len(list(audit_sheets(auditor, None)[0].rows)) == 3
+
+
+def test_sheet_is_scoped_to_visible_counties(county_staff, event_factory):
+    event_factory()
+    event_factory(county_code="150122")
+    (sheet,) = audit_sheets(county_staff, 2024)
+    assert [row[1] for row in sheet.rows] == ["150121"]
