@@ -1,3 +1,331 @@
-"""Views: excel."""
+"""Views: Excel template download, upload → preview → confirm import, and the export pages.
 
-urlpatterns = []
+The preview is computed once on upload and stored server-side (the uploaded bytes and the preview as JSON in
+a staging directory, keyed by user and SHA-256; the session remembers which). Confirming re-plans the same
+bytes inside the import transaction, so what lands matches the database at that moment.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from config.forms import BootstrapFormMixin
+from config.spreadsheets import SpreadsheetError, max_upload_bytes, read_upload, sha256_hex
+from counties.models import League
+from counties.scoping import changeable_counties, visible_counties, visible_leagues
+
+from ..exporting import (
+    audit_file_name,
+    audit_sheets,
+    detail_sheet,
+    summary_sheet,
+    write_template,
+    xlsx_response,
+)
+from ..importing import MIN_YEAR, import_workbook, max_year, preview_workbook
+from ..models import ImportBatch, ResultStatus
+
+SESSION_KEY = "excel_import"
+STAGING_MAX_AGE_SECONDS = 24 * 3600
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def staging_dir() -> Path:
+    directory = Path(
+        getattr(settings, "IMPORT_STAGING_DIR", Path(tempfile.gettempdir()) / "ip-portal-imports")
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _staged(user, digest: str, suffix: str) -> Path:
+    if not digest.isalnum():
+        raise ValueError("bad digest")
+    return staging_dir() / f"{user.pk}-{digest}{suffix}"
+
+
+def _stage(user, data: bytes, preview: dict) -> None:
+    now = time.time()
+    for old in staging_dir().glob("*-*.*"):
+        if now - old.stat().st_mtime > STAGING_MAX_AGE_SECONDS:
+            old.unlink(missing_ok=True)
+    _staged(user, preview["sha256"], ".xlsx").write_bytes(data)
+    _staged(user, preview["sha256"], ".json").write_text(json.dumps(preview, ensure_ascii=False), "utf-8")
+
+
+def _unstage(request) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        for suffix in (".xlsx", ".json"):
+            _staged(request.user, pending["sha256"], suffix).unlink(missing_ok=True)
+
+
+def _require_importer(user) -> None:
+    if not changeable_counties(user).exists():
+        raise PermissionDenied
+
+
+def year_choices() -> list[tuple[int, int]]:
+    return [(y, y) for y in range(max_year(), MIN_YEAR - 1, -1)]
+
+
+class ImportUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "The filled template, at most %(mb)s MB. Nothing is saved until you confirm the preview."
+        ) % {"mb": settings.MAX_UPLOAD_MB}
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            self.cleaned_data["data"] = read_upload(uploaded)
+        except SpreadsheetError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return uploaded
+
+
+class TemplateForm(BootstrapFormMixin, forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    league = forms.ChoiceField(label=gettext_lazy("League"), required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+        self.fields["year"].initial = max_year() - 1
+        leagues = League.objects.filter(pk__in=changeable_counties(user).values("league_id")).order_by("code")
+        if user.is_region_staff:
+            self.fields["league"].choices = [("", _("All leagues")), *((lg.code, lg.name) for lg in leagues)]
+        else:
+            del self.fields["league"]
+
+
+class ExportFilterForm(BootstrapFormMixin, forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None)
+    league = forms.ChoiceField(label=gettext_lazy("League"), required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *year_choices()]
+        leagues = visible_leagues(user).order_by("code")
+        if len(leagues) > 1:
+            self.fields["league"].choices = [("", _("All leagues")), *((lg.code, lg.name) for lg in leagues)]
+        else:
+            del self.fields["league"]
+
+
+@login_required
+def import_view(request):
+    """Upload a filled template; the preview follows on the next page."""
+    _require_importer(request.user)
+    form = ImportUploadForm()
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + MULTIPART_OVERHEAD:
+            form.add_error(None, _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
+        else:
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data["data"]
+                file_name = Path(form.cleaned_data["file"].name).name
+                plan = preview_workbook(data, file_name, request.user)
+                _unstage(request)
+                _stage(request.user, data, plan.as_preview())
+                request.session[SESSION_KEY] = {"sha256": plan.sha256, "file_name": file_name}
+                return redirect("indicators:import_preview")
+    batches = ImportBatch.objects.filter(kind=ImportBatch.Kind.INDICATORS).select_related("user")
+    if not request.user.is_region_staff:
+        batches = batches.filter(user=request.user)
+    context = {
+        "form": form,
+        "template_form": TemplateForm(request.user),
+        "page_obj": Paginator(batches, 10).get_page(request.GET.get("page")),
+        "max_upload_mb": settings.MAX_UPLOAD_MB,
+        "pending": request.session.get(SESSION_KEY),
+    }
+    return render(request, "indicators/excel/import.html", context)
+
+
+def _load_preview(request) -> dict | None:
+    pending = request.session.get(SESSION_KEY)
+    if not pending:
+        return None
+    stored = _staged(request.user, pending["sha256"], ".json")
+    if not stored.exists():
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return json.loads(stored.read_text("utf-8"))
+
+
+@login_required
+def import_preview(request):
+    """The dry run of the uploaded file: new and changed values per county and year, or every problem."""
+    _require_importer(request.user)
+    preview = _load_preview(request)
+    if preview is None:
+        messages.info(request, _("Upload a file first."))
+        return redirect("indicators:import")
+    pairs = Paginator(preview["pairs"], 50).get_page(request.GET.get("page"))
+    problems = Paginator(preview["problems"], 200).get_page(request.GET.get("ppage"))
+    context = {"preview": preview, "page_obj": pairs, "problems": problems}
+    return render(request, "indicators/excel/preview.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Land the previewed file: all or nothing, in one transaction."""
+    _require_importer(request.user)
+    pending = request.session.get(SESSION_KEY)
+    if not pending or request.POST.get("sha256") != pending["sha256"]:
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("indicators:import")
+    staged = _staged(request.user, pending["sha256"], ".xlsx")
+    data = staged.read_bytes() if staged.exists() else b""
+    if sha256_hex(data) != pending["sha256"]:
+        _unstage(request)
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return redirect("indicators:import")
+    result = import_workbook(data, pending["file_name"], request.user)
+    plan = result.plan
+    if not plan.ok:
+        _staged(request.user, pending["sha256"], ".json").write_text(
+            json.dumps(plan.as_preview(), ensure_ascii=False), "utf-8"
+        )
+        messages.error(
+            request, _("The data changed since the preview and the file is now refused; nothing was saved.")
+        )
+        return redirect("indicators:import_preview")
+    _unstage(request)
+    if result.landed:
+        batch = result.batch
+        messages.success(
+            request,
+            _(
+                "Import #%(id)s landed: %(created)s new values, %(changed)s changed values, "
+                "%(reports)s new draft reports. Scores are being recomputed."
+            )
+            % {
+                "id": batch.pk,
+                "created": batch.values_created,
+                "changed": batch.values_changed,
+                "reports": batch.reports_created,
+            },
+        )
+    else:
+        messages.info(request, _("The file matches what is stored; nothing was changed."))
+    return redirect("indicators:import")
+
+
+@login_required
+@require_POST
+def import_cancel(request):
+    _unstage(request)
+    messages.info(request, _("The upload was discarded; nothing was saved."))
+    return redirect("indicators:import")
+
+
+@login_required
+def template_download(request):
+    """The wide template for a year: the user's own county, or every county (of one league) for the region."""
+    _require_importer(request.user)
+    form = TemplateForm(request.user, request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid year for the template."))
+        return redirect("indicators:import")
+    year = form.cleaned_data["year"]
+    counties = changeable_counties(request.user)
+    league = form.cleaned_data.get("league")
+    if league:
+        counties = counties.filter(league__code=league)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    write_template(counties, year, handle)
+    handle.seek(0)
+    suffix = request.user.county.name if request.user.is_county_staff and request.user.county_id else ""
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"年度数据模板-{year}{'-' + suffix if suffix else ''}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def exports(request):
+    """The export page: the auditor workbook, indicator results and report summaries, scoped to the user."""
+    context = {
+        "filter_form": ExportFilterForm(request.user, auto_id="export_%s"),
+        "template_form": (
+            TemplateForm(request.user, auto_id="template_%s")
+            if changeable_counties(request.user).exists()
+            else None
+        ),
+        "county_count": visible_counties(request.user).count(),
+    }
+    return render(request, "indicators/excel/exports.html", context)
+
+
+def _export_filters(request) -> tuple[int | None, str]:
+    form = ExportFilterForm(request.user, request.GET)
+    if not form.is_valid():
+        return None, ""
+    return form.cleaned_data.get("year"), form.cleaned_data.get("league") or ""
+
+
+@login_required
+def export_audit(request):
+    year, _league = _export_filters(request)
+    return xlsx_response(audit_file_name(year), audit_sheets(request.user, year))
+
+
+@login_required
+def export_results(request):
+    """Indicator results (指标明细) as shown on the results pages; filters: year, league, county, status."""
+    year, league = _export_filters(request)
+    county = request.GET.get("county", "")
+    status = request.GET.get("status", "")
+    if status not in ResultStatus.values:
+        status = ""
+    sheet = detail_sheet(request.user, year, league=league, county=county, status=status)
+    return xlsx_response(f"指标结果{'-' + str(year) if year else ''}.xlsx", [sheet])
+
+
+@login_required
+def export_summary(request):
+    """Scores and reporting status per county and year (汇总), e.g. for the completeness and report lists."""
+    year, league = _export_filters(request)
+    sheet = summary_sheet(request.user, year, league=league)
+    return xlsx_response(f"报送与得分{'-' + str(year) if year else ''}.xlsx", [sheet])
+
+
+urlpatterns = [
+    path("excel/import/", import_view, name="import"),
+    path("excel/import/preview/", import_preview, name="import_preview"),
+    path("excel/import/confirm/", import_confirm, name="import_confirm"),
+    path("excel/import/cancel/", import_cancel, name="import_cancel"),
+    path("excel/template/", template_download, name="template"),
+    path("excel/exports/", exports, name="exports"),
+    path("excel/exports/audit/", export_audit, name="export_audit"),
+    path("excel/exports/results/", export_results, name="export_results"),
+    path("excel/exports/summary/", export_summary, name="export_summary"),
+]

@@ -1,0 +1,445 @@
+"""Excel exports (SPEC §10): the wide data-entry template, the auditor workbook and list-page exports.
+
+* ``write_template``: labels row (Chinese names with units), codes row (``county_code, county_name, year,
+  <typed element codes>``), one row per county pre-filled with what is stored, yes-no lists and number
+  formats; the import reads it back (``indicators.importing``).
+* ``write_audit_workbook``: sheets 汇总, 指标明细, 原始数据, then the sheets other apps contribute through the
+  hook: any app may define ``<app>/audit.py`` with ``audit_sheets(user, year) -> list[AuditSheet]``.
+* ``write_sheets`` / ``xlsx_response``: every export goes through one writer (openpyxl write-only mode,
+  frozen header, autofilter, number formats) and every text cell through ``config.spreadsheets.escape_cell``.
+
+Sheet titles and the Chinese column headers of the template and the auditor workbook are a file contract
+fixed by SPEC §10 (the same in every UI language), so they are constants here rather than translations.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from config.spreadsheets import escape_cell
+from counties.models import County
+from counties.scoping import visible_counties
+
+from .importing import CODE_HEADER, NAME_HEADER, YEAR_HEADER
+from .models import (
+    AnnualReport,
+    CountyYearScore,
+    DataElement,
+    DataValue,
+    IndicatorResult,
+    ValueType,
+)
+
+TEMPLATE_SHEET = "年度数据"
+TEMPLATE_HELP_SHEET = "填写说明"
+TEMPLATE_FIXED_LABELS = ("县代码", "县名称", "年度")
+TEMPLATE_EXTRA_ROWS = 200
+YES, NO = "是", "否"
+
+SUMMARY_SHEET = "汇总"
+SUMMARY_HEADERS = ["盟市", "县代码", "县名称", "年度", "得分", "等级", "达标数", "考核指标数", "报送状态"]
+DETAIL_SHEET = "指标明细"
+DETAIL_HEADERS = [
+    "县代码",
+    "县名称",
+    "年度",
+    "指标代码",
+    "指标名称",
+    "值",
+    "上年值",
+    "目标",
+    "规则",
+    "状态",
+    "原因",
+]
+RAW_SHEET = "原始数据"
+RAW_FIXED_HEADERS = ["县代码", "县名称", "年度"]
+
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+VALUE_FORMAT = "#,##0.####"
+YEAR_FORMAT = "0"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CODES_FONT = Font(color="808080", size=9)
+
+
+@dataclass
+class AuditSheet:
+    """One sheet of an export: a title, a header row and data rows (one row per fact).
+
+    ``number_formats`` maps a column (0-based index or header text) to an Excel number format;
+    ``widths`` does the same for column widths.
+    """
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    number_formats: dict[int | str, str] = field(default_factory=dict)
+    widths: dict[int | str, float] = field(default_factory=dict)
+
+    def _by_index(self, mapping: dict) -> dict[int, object]:
+        index = {str(h): i for i, h in enumerate(self.headers)}
+        result = {}
+        for key, value in mapping.items():
+            position = key if isinstance(key, int) else index.get(str(key))
+            if position is not None:
+                result[position] = value
+        return result
+
+
+# -- the one writer -----------------------------------------------------------------------------------
+
+
+def _plain(value):
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    return escape_cell(value)
+
+
+def write_sheets(sheets: Iterable[AuditSheet], out) -> None:
+    """Write ``sheets`` into one workbook at ``out`` (a path or a binary file) in write-only mode."""
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(escape_cell(str(sheet.title))[:31])
+        formats = sheet._by_index(sheet.number_formats)
+        widths = sheet._by_index(sheet.widths)
+        for position, header in enumerate(sheet.headers):
+            default = max(10, min(40, len(str(header)) * 2 + 2))
+            worksheet.column_dimensions[get_column_letter(position + 1)].width = widths.get(position, default)
+        worksheet.freeze_panes = "A2"
+        header_cells = []
+        for header in sheet.headers:
+            cell = WriteOnlyCell(worksheet, escape_cell(str(header)))
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            header_cells.append(cell)
+        worksheet.append(header_cells)
+        count = 0
+        for row in sheet.rows:
+            cells = []
+            for position, value in enumerate(row):
+                value = _plain(value)
+                number_format = formats.get(position)
+                if number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    cell = WriteOnlyCell(worksheet, value)
+                    cell.number_format = number_format
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            worksheet.append(cells)
+            count += 1
+        if sheet.headers:
+            worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{count + 1}"
+    if not workbook.worksheets:
+        workbook.create_sheet(_("Empty"))
+    workbook.save(out)
+
+
+def xlsx_response(file_name: str, sheets: Iterable[AuditSheet]) -> FileResponse:
+    """Stream an export: the workbook is written to an anonymous temporary file, then sent and deleted."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    write_sheets(sheets, handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=file_name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# -- the template ---------------------------------------------------------------------------------------
+
+
+def template_elements() -> list[DataElement]:
+    return list(DataElement.objects.filter(is_derived=False).order_by("order", "code"))
+
+
+def element_label(element: DataElement) -> str:
+    return f"{element.name}（{element.unit}）" if element.unit else element.name
+
+
+def write_template(counties: QuerySet[County], year: int, out) -> int:
+    """Write the wide template for ``year`` with one row per county of ``counties``; returns the row count.
+
+    Rows are pre-filled with the values already stored, so a county can correct and re-import them.
+    """
+    elements = template_elements()
+    counties = list(counties.order_by("code"))
+    stored: dict[tuple[int, int], Decimal | None] = {
+        (county_id, element_id): value
+        for county_id, element_id, value in DataValue.objects.filter(
+            report__county__in=[c.pk for c in counties], report__year=year, element__in=elements
+        ).values_list("report__county_id", "element_id", "value")
+    }
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = TEMPLATE_SHEET
+    labels = [*TEMPLATE_FIXED_LABELS, *(element_label(e) for e in elements)]
+    codes = [CODE_HEADER, NAME_HEADER, YEAR_HEADER, *(e.code for e in elements)]
+    sheet.append(labels)
+    sheet.append(codes)
+    for county in counties:
+        row = [county.code, escape_cell(county.name), year]
+        for element in elements:
+            value = stored.get((county.pk, element.pk))
+            if value is None:
+                row.append(None)
+            elif element.value_type == ValueType.BOOLEAN:
+                row.append(YES if value else NO)
+            elif element.value_type == ValueType.INTEGER:
+                row.append(int(value))
+            else:
+                row.append(int(value) if value == value.to_integral_value() else value)
+        sheet.append(row)
+    last_row = 2 + len(counties) + TEMPLATE_EXTRA_ROWS
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for cell in sheet[2]:
+        cell.font = CODES_FONT
+    sheet.row_dimensions[1].height = 45
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 16
+    sheet.column_dimensions["C"].width = 8
+    yes_no = DataValidation(
+        type="list",
+        formula1=f'"{YES},{NO}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Yes or no"),
+        error=_("Choose 是 or 否 from the list."),
+    )
+    sheet.add_data_validation(yes_no)
+    for position, element in enumerate(elements, start=4):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = 14
+        if element.value_type == ValueType.BOOLEAN:
+            yes_no.add(f"{letter}3:{letter}{last_row}")
+            continue
+        number_format = INTEGER_FORMAT if element.value_type == ValueType.INTEGER else DECIMAL_FORMAT
+        for (cell,) in sheet.iter_rows(min_row=3, max_row=last_row, min_col=position, max_col=position):
+            cell.number_format = number_format
+    for (cell,) in sheet.iter_rows(min_row=3, max_row=last_row, min_col=3, max_col=3):
+        cell.number_format = YEAR_FORMAT
+    sheet.freeze_panes = "D3"
+    _write_template_help(workbook, elements)
+    workbook.save(out)
+    return len(counties)
+
+
+def _write_template_help(workbook: Workbook, elements: list[DataElement]) -> None:
+    sheet = workbook.create_sheet(TEMPLATE_HELP_SHEET)
+    sheet.append([_("Code"), _("Name"), _("Unit"), _("Type"), _("Note")])
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+    for element in elements:
+        sheet.append(
+            [
+                element.code,
+                element.name,
+                element.unit,
+                element.get_value_type_display(),
+                escape_cell(element.hint),
+            ]
+        )
+    sheet.append([])
+    for line in (
+        _(
+            "Fill the first sheet only and keep its codes row (the second row); the labels row may be removed."
+        ),
+        _("A blank cell keeps the value already stored; rows without any value are skipped."),
+        _("Yes-no cells accept 是/否, Y/N or 1/0; numbers may contain thousands separators."),
+        _(
+            "Training headcount and 4·26 publicity events are computed from event records and are not imported."
+        ),
+        _("One wrong cell refuses the whole file: the preview lists every problem by row and column."),
+    ):
+        sheet.append([line])
+    for letter, width in zip("ABCDE", (30, 36, 8, 10, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+# -- the auditor workbook -----------------------------------------------------------------------------
+
+
+def audit_pairs_queryset(user, year: int | None = None) -> QuerySet[AnnualReport]:
+    qs = AnnualReport.objects.filter(county__in=visible_counties(user).values("pk"))
+    return qs.filter(year=year) if year else qs
+
+
+def summary_sheet(user, year: int | None = None, *, league: str = "") -> AuditSheet:
+    """汇总: one row per (county, year) with a report or a stored score."""
+    counties = visible_counties(user)
+    if league:
+        counties = counties.filter(league__code=league)
+    county_map = {c.pk: c for c in counties}
+    scores = CountyYearScore.objects.filter(county_id__in=county_map)
+    reports = AnnualReport.objects.filter(county_id__in=county_map)
+    if year:
+        scores, reports = scores.filter(year=year), reports.filter(year=year)
+    by_pair: dict[tuple[int, int], list] = {}
+    for score in scores:
+        by_pair.setdefault((score.county_id, score.year), [None, None])[0] = score
+    for report in reports.only("county_id", "year", "status"):
+        by_pair.setdefault((report.county_id, report.year), [None, None])[1] = report
+    not_reported = _("Not reported")
+    rows = []
+    for county_id, pair_year in sorted(by_pair, key=lambda p: (county_map[p[0]].code, p[1])):
+        score, report = by_pair[(county_id, pair_year)]
+        county = county_map[county_id]
+        rows.append(
+            [
+                county.league.name,
+                county.code,
+                county.name,
+                pair_year,
+                score.score if score else None,
+                score.grade if score else "",
+                score.met_count if score else None,
+                score.scored_count if score else None,
+                report.get_status_display() if report else not_reported,
+            ]
+        )
+    return AuditSheet(
+        SUMMARY_SHEET,
+        SUMMARY_HEADERS,
+        rows,
+        number_formats={"年度": YEAR_FORMAT, "得分": "0.00", "达标数": "0", "考核指标数": "0"},
+        widths={"盟市": 16, "县名称": 16, "报送状态": 10},
+    )
+
+
+def detail_sheet(user, year: int | None = None, *, league: str = "", county: str = "", status: str = ""):
+    """指标明细: one row per stored indicator result."""
+    results = IndicatorResult.objects.filter(county__in=visible_counties(user).values("pk"))
+    if year:
+        results = results.filter(year=year)
+    if league:
+        results = results.filter(county__league__code=league)
+    if county:
+        results = results.filter(county__code=county)
+    if status:
+        results = results.filter(status=status)
+    results = results.select_related("county", "indicator").order_by(
+        "county__code", "year", "indicator__order"
+    )
+
+    def rows():
+        for result in results.iterator(chunk_size=2000):
+            yield [
+                result.county.code,
+                result.county.name,
+                result.year,
+                result.indicator.code,
+                result.indicator.name,
+                result.value,
+                result.previous_value,
+                result.target,
+                result.indicator.get_rule_display(),
+                result.get_status_display(),
+                result.reason,
+            ]
+
+    return AuditSheet(
+        DETAIL_SHEET,
+        DETAIL_HEADERS,
+        rows(),
+        number_formats={
+            "年度": YEAR_FORMAT,
+            "值": VALUE_FORMAT,
+            "上年值": VALUE_FORMAT,
+            "目标": VALUE_FORMAT,
+        },
+        widths={"指标代码": 26, "指标名称": 26, "规则": 22, "原因": 40},
+    )
+
+
+def raw_sheet(user, year: int | None = None) -> AuditSheet:
+    """原始数据: one row per report, one column per element code (derived ones from training records)."""
+    from training.selectors import derived_values
+
+    elements = list(DataElement.objects.order_by("order", "code"))
+    reports = list(audit_pairs_queryset(user, year).select_related("county").order_by("county__code", "year"))
+    values: dict[int, dict[int, Decimal | None]] = {}
+    for report_id, element_id, value in DataValue.objects.filter(
+        report__in=[r.pk for r in reports]
+    ).values_list("report_id", "element_id", "value"):
+        values.setdefault(report_id, {})[element_id] = value
+    derived = derived_values([(r.county_id, r.year) for r in reports]) if reports else {}
+    rows = []
+    for report in reports:
+        row = [report.county.code, report.county.name, report.year]
+        stored = values.get(report.pk, {})
+        extra = derived.get((report.county_id, report.year), {})
+        for element in elements:
+            value = extra.get(element.code) if element.is_derived else stored.get(element.pk)
+            if value is not None and element.value_type == ValueType.BOOLEAN:
+                value = YES if value else NO
+            row.append(value)
+        rows.append(row)
+    formats: dict[int | str, str] = {"年度": YEAR_FORMAT}
+    for position, element in enumerate(elements, start=len(RAW_FIXED_HEADERS)):
+        if element.value_type == ValueType.INTEGER:
+            formats[position] = INTEGER_FORMAT
+        elif element.value_type == ValueType.DECIMAL:
+            formats[position] = VALUE_FORMAT
+    return AuditSheet(
+        RAW_SHEET,
+        [*RAW_FIXED_HEADERS, *(e.code for e in elements)],
+        rows,
+        number_formats=formats,
+        widths={position: 14 for position in range(len(RAW_FIXED_HEADERS), len(elements) + 3)},
+    )
+
+
+def contributed_sheets(user, year: int | None = None) -> list[AuditSheet]:
+    """Sheets from every installed app's ``audit.py`` (``audit_sheets(user, year)``), in INSTALLED_APPS order."""
+    sheets: list[AuditSheet] = []
+    for config in apps.get_app_configs():
+        if config.name == "indicators":
+            continue
+        module_name = f"{config.name}.audit"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        contribute = getattr(importlib.import_module(module_name), "audit_sheets", None)
+        if contribute is not None:
+            sheets.extend(contribute(user, year))
+    return sheets
+
+
+def audit_sheets(user, year: int | None = None) -> list[AuditSheet]:
+    return [
+        summary_sheet(user, year),
+        detail_sheet(user, year),
+        raw_sheet(user, year),
+        *contributed_sheets(user, year),
+    ]
+
+
+def write_audit_workbook(user, out, *, year: int | None = None) -> None:
+    """The auditor workbook (SPEC §10), scoped to what ``user`` may see."""
+    write_sheets(audit_sheets(user, year), out)
+
+
+def audit_file_name(year: int | None) -> str:
+    return f"审计工作簿-{year}.xlsx" if year else "审计工作簿.xlsx"

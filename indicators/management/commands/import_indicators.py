@@ -1,0 +1,61 @@
+"""``import_indicators FILE.xlsx --user NAME [--dry-run]``: the same all-or-nothing import as the web page.
+
+Exit status 0 when the file landed (or, with ``--dry-run``, would land) or changes nothing; non-zero when it
+is refused, with every problem listed as row, column, value and why.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.spreadsheets import SpreadsheetError, read_upload
+from counties.models import User
+from indicators.importing import import_workbook
+
+
+class Command(BaseCommand):
+    help = "Import annual data from an Excel file (first sheet, codes row county_code, …); all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .xlsx file")
+        parser.add_argument("--user", required=True, help="the user importing (scope, history)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and show the changes, write nothing"
+        )
+
+    def handle(self, *args, file, user, dry_run=False, **options):
+        try:
+            importer = User.objects.get(username=user, is_active=True)
+        except User.DoesNotExist as exc:
+            raise CommandError(f"no active user named {user!r}") from exc
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            with path.open("rb") as handle:
+                data = read_upload(handle)
+        except SpreadsheetError as exc:
+            raise CommandError(f"{file}: {exc.message}") from exc
+        result = import_workbook(data, path.name, importer, dry_run=dry_run)
+        plan = result.plan
+        if not plan.ok:
+            for problem in plan.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{file}: refused, {len(plan.problems)} problem(s); nothing was imported")
+        for pair in plan.changed_pairs:
+            for change in pair.changes:
+                old = "—" if change.is_new else change.old
+                note = f"  ! {change.warning}" if change.warning else ""
+                self.stdout.write(
+                    f"{pair.county.code} {pair.year} {change.element.code}: {old} → {change.new}{note}"
+                )
+        summary = (
+            f"{plan.rows_read} rows, {plan.values_created} new values, {plan.values_changed} changed values, "
+            f"{plan.reports_created} new reports, {plan.warning_count} warnings"
+        )
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))
+        elif result.landed:
+            self.stdout.write(self.style.SUCCESS(f"import #{result.batch.pk} landed: {summary}"))
+        else:
+            self.stdout.write("the file matches what is stored; nothing changed")
