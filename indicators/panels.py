@@ -24,3 +24,10 @@ def county_panels_reports(request, county):
             }
         )
     return [Panel("indicators/reports/_county_panel.html", {"county": county, "rows": rows}, order=20)]
+
+
+def county_panels_scores(request, county):
+    """The county's compliance scores: latest score and grade, history, what is missing, recompute state."""
+    from .dashboards import county_summary
+
+    return [Panel("indicators/dashboards/_county_panel.html", county_summary(county), order=30)]
