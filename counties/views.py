@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from config.panels import collect
+from indicators.exporting import xlsx_response
+from indicators.resources import county_list_sheet
 
 from .forms import DesignationForm, PilotStatusForm
 from .models import PilotDesignation
@@ -61,7 +63,11 @@ def league_home(request):
 
 @login_required
 def county_list_view(request):
-    return render(request, "counties/county_list.html", _filtered_counties(request))
+    context = _filtered_counties(request)
+    if request.GET.get("format") == "xlsx":
+        counties = context["page_obj"].paginator.object_list
+        return xlsx_response("旗县名单.xlsx", [county_list_sheet(counties)])
+    return render(request, "counties/county_list.html", context)
 
 
 @login_required
