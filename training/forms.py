@@ -27,6 +27,18 @@ class EventForm(BootstrapFormMixin, forms.ModelForm):
         initial=WEEK_AUTO,
     )
 
+    field_order = [
+        "county",
+        "date",
+        "title",
+        "kind",
+        "publicity_week",
+        "organiser_kind",
+        "organiser_name",
+        "place",
+        "notes",
+    ]
+
     class Meta:
         model = TrainingEvent
         fields = ["county", "date", "title", "kind", "organiser_kind", "organiser_name", "place", "notes"]

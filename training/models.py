@@ -182,7 +182,7 @@ class Attendee(models.Model):
         TrainingEvent, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("event")
     )
     row = models.PositiveIntegerField(_("row"))
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("attendee name"), max_length=100)
     employer = models.CharField(_("employer"), max_length=200, blank=True)
     category = models.CharField(_("audience"), max_length=12, choices=AudienceCategory.choices)
     duplicate_of_row = models.PositiveIntegerField(
