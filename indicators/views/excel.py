@@ -140,9 +140,10 @@ def import_view(request):
     """Upload a filled template; the preview follows on the next page."""
     _require_importer(request.user)
     form = ImportUploadForm()
+    upload_error = ""
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + MULTIPART_OVERHEAD:
-            form.add_error(None, _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
+            upload_error = _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
         else:
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
@@ -158,6 +159,7 @@ def import_view(request):
         batches = batches.filter(user=request.user)
     context = {
         "form": form,
+        "upload_error": upload_error,
         "template_form": TemplateForm(request.user),
         "page_obj": Paginator(batches, 10).get_page(request.GET.get("page")),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
