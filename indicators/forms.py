@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import BootstrapFormMixin
 
 from . import services
+from .parsing import format_value
 
 
 def value_field(code: str) -> str:
@@ -45,6 +46,7 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
                 max_length=40,
                 widget=forms.TextInput(
                     attrs={
+                        "class": "form-control form-control-sm text-end",
                         "inputmode": "text" if element.value_type == "boolean" else "decimal",
                         "data-code": element.code,
                         "autocomplete": "off",
@@ -55,7 +57,9 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
                 label=_("Explanation of the change"),
                 required=False,
                 max_length=500,
-                widget=forms.TextInput(attrs={"data-comment-for": element.code}),
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "data-comment-for": element.code}
+                ),
             )
 
     def raw_values(self) -> dict[str, str]:
@@ -89,15 +93,8 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
 
 
 def display_value(value, element) -> str:
-    """A stored value as people type it: 是/否 for yes-no, no trailing zeros for numbers."""
-    if value is None:
-        return ""
-    if element.value_type == "boolean":
-        return "是" if value else "否"
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return str(int(normalized))
-    return format(normalized, "f")
+    """A stored value as people type it (see ``parsing.format_value``)."""
+    return format_value(value, element)
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):

@@ -162,6 +162,18 @@ def validate_values(
     return errors, warnings
 
 
+def format_value(value: Decimal | None, element: DataElement) -> str:
+    """A stored value as people type it: 是/否 for yes-no, numbers without trailing zeros; '' when empty."""
+    if value is None:
+        return ""
+    if element.value_type == ValueType.BOOLEAN:
+        return "是" if value else "否"
+    normalized = value.normalize()
+    if normalized == normalized.to_integral_value():
+        return str(int(normalized))
+    return format(normalized, "f")
+
+
 def _fmt(value: Decimal) -> str:
     """A value for messages: no trailing zeros, thousands separators."""
     normalized = value.normalize()

@@ -16,6 +16,7 @@ from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
 from .models import AnnualReport, DataElement, DataValue, Indicator, ReportStatus
+from .parsing import format_value
 
 NON_PILOT_YEARS = 5  # a county that is not a pilot may report the current year and the five before it
 
@@ -170,11 +171,15 @@ def history_rows(report: AnnualReport) -> list[dict]:
         last[record.element_id] = record.value
         if record.history_type == "~" and old == record.value:
             continue  # only the comment changed
+        element = elements.get(record.element_id)
+        new = None if record.history_type == "-" else record.value
         rows.append(
             {
-                "element": elements.get(record.element_id),
+                "element": element,
                 "old": old,
-                "new": None if record.history_type == "-" else record.value,
+                "old_text": format_value(old, element) if element else "",
+                "new_text": format_value(new, element) if element else "",
+                "new": new,
                 "kind": record.history_type,
                 "comment": record.comment,
                 "user": record.history_user,

@@ -45,7 +45,12 @@ ELEMENTS = [
 ]
 
 YES_NO = {"ip_office_established", "joint_meeting_system", "admin_judicial_mechanism", "assistance_station"}
-AMOUNTS = {"enterprise_ip_investment", "license_transfer_amount", "above_scale_output", "above_scale_ip_output"}
+AMOUNTS = {
+    "enterprise_ip_investment",
+    "license_transfer_amount",
+    "above_scale_output",
+    "above_scale_ip_output",
+}
 
 # SPEC §4: code, numerator, denominator, factor, rule, target
 INDICATORS = [
@@ -67,9 +72,23 @@ INDICATORS = [
     ("hightech_certification", ["hightech_certified"], ["hightech_enterprises"], 100, "min", 100),
     ("license_transfer", ["license_transfer_amount"], [], 1, "increase", None),
     ("hightech_conversion", ["hightech_patents_implemented"], ["hightech_patents_held"], 100, "min", 50),
-    ("industrial_conversion", ["industrial_patents_implemented"], ["industrial_patents_held"], 100, "min", 30),
+    (
+        "industrial_conversion",
+        ["industrial_patents_implemented"],
+        ["industrial_patents_held"],
+        100,
+        "min",
+        30,
+    ),
     ("ip_output_share", ["above_scale_ip_output"], ["above_scale_output"], 100, "min", 25),
-    ("above_scale_patent_coverage", ["above_scale_with_patents"], ["above_scale_enterprises"], 100, "min", 100),
+    (
+        "above_scale_patent_coverage",
+        ["above_scale_with_patents"],
+        ["above_scale_enterprises"],
+        100,
+        "min",
+        100,
+    ),
     ("enforcement", ["enforcement_cases"], [], 1, "monitor", None),
     ("ip_office", ["ip_office_established"], [], 1, "true", None),
     ("joint_meeting", ["joint_meeting_system"], [], 1, "true", None),
@@ -86,7 +105,12 @@ def test_the_29_data_elements_are_those_of_the_spec():
     assert set(stored) == {row[0] for row in ELEMENTS}
     for code, name, unit, section, derived in ELEMENTS:
         element = stored[code]
-        assert (element.name, element.unit, element.section, element.is_derived) == (name, unit, section, derived)
+        assert (element.name, element.unit, element.section, element.is_derived) == (
+            name,
+            unit,
+            section,
+            derived,
+        )
         expected_type = "boolean" if code in YES_NO else "decimal" if code in AMOUNTS else "integer"
         assert element.value_type == expected_type, code
 
@@ -129,7 +153,9 @@ def test_region_staff_changes_a_target_with_history_and_recompute(
     indicator = Indicator.objects.get(code="hightech_conversion")
     url = reverse("indicators:indicator_edit", kwargs={"code": indicator.code})
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client_for(region).post(url, {"target": "60", "weight": "2", "reason": "2025年考核办法调整"})
+        response = client_for(region).post(
+            url, {"target": "60", "weight": "2", "reason": "2025年考核办法调整"}
+        )
     assert response.status_code == 302
     indicator.refresh_from_db()
     assert (indicator.target, indicator.weight) == (Decimal(60), Decimal(2))
@@ -147,7 +173,9 @@ def test_catalogue_edit_refuses_bad_input_and_other_roles(client_for, region, co
     response = client_for(region).post(url, {"target": "-1", "weight": "1", "reason": "x"})
     assert response.status_code == 200
     assert response.context["form"].errors["target"]
-    assert client_for(county_staff).post(url, {"target": "1", "weight": "1", "reason": "x"}).status_code == 403
+    assert (
+        client_for(county_staff).post(url, {"target": "1", "weight": "1", "reason": "x"}).status_code == 403
+    )
     indicator.refresh_from_db()
     assert indicator.target == 50
     with pytest.raises(services.PermissionDenied):

@@ -42,14 +42,28 @@ def test_counts_tolerate_what_people_type(elements, raw, expected):
     assert parse_value(raw, elements["trademarks_registered"]) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [("120.5", Decimal("120.5")), ("1,200.25", Decimal("1200.25")), ("３.５", Decimal("3.5"))])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("120.5", Decimal("120.5")), ("1,200.25", Decimal("1200.25")), ("３.５", Decimal("3.5"))],
+)
 def test_amounts_accept_decimals(elements, raw, expected):
     assert parse_value(raw, elements["enterprise_ip_investment"]) == expected
 
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("是", 1), ("否", 0), ("Y", 1), ("n", 0), ("1", 1), ("0", 0), ("有", 1), ("无", 0), (" 是 ", 1), ("１", 1)],
+    [
+        ("是", 1),
+        ("否", 0),
+        ("Y", 1),
+        ("n", 0),
+        ("1", 1),
+        ("0", 0),
+        ("有", 1),
+        ("无", 0),
+        (" 是 ", 1),
+        ("１", 1),
+    ],
 )
 def test_yes_no_answers(elements, raw, expected):
     assert parse_value(raw, elements["ip_office_established"]) == Decimal(expected)
@@ -110,12 +124,18 @@ def test_a_change_over_50_percent_is_a_warning_not_an_error(elements):
 
 def test_no_warning_at_50_percent_or_without_a_previous_value(elements):
     previous = {"trademarks_registered": Decimal(100), "gi_products": Decimal(0)}
-    values = {"trademarks_registered": Decimal(150), "gi_products": Decimal(3), "copyright_registrations": Decimal(9)}
+    values = {
+        "trademarks_registered": Decimal(150),
+        "gi_products": Decimal(3),
+        "copyright_registrations": Decimal(9),
+    }
     assert validate_values(values, elements, previous) == ([], [])
 
 
 def test_yes_no_changes_are_never_warnings(elements):
-    assert validate_values({"ip_office_established": Decimal(0)}, elements, {"ip_office_established": Decimal(1)}) == (
+    assert validate_values(
+        {"ip_office_established": Decimal(0)}, elements, {"ip_office_established": Decimal(1)}
+    ) == (
         [],
         [],
     )
