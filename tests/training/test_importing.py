@@ -150,3 +150,33 @@ def test_attendee_sheet_with_chinese_headings_only(county_staff, event_factory):
     result = importing.import_attendees(county_staff, event, buffer.getvalue())
     assert result.ok, result.problems
     assert event.audiences.get().headcount == 1
+
+
+def test_import_pages_show_every_problem_or_land(client_for, county_staff, event_factory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(county_staff)
+    assert client.get(reverse("training:event_template")).content.startswith(b"PK\x03\x04")
+    bad = workbook_bytes([["150121", "昨天", "培训", "培训", "", "", "", "", "", "10", ""]])
+    response = client.post(reverse("training:event_import"), {"file": SimpleUploadedFile("e.xlsx", bad)})
+    assert response.status_code == 200
+    assert [(p.row, p.column[0]) for p in response.context["result"].problems] == [(3, "B")]
+    assert "昨天" in response.content.decode()
+    response = client.post(
+        reverse("training:event_import"), {"file": SimpleUploadedFile("e.xlsx", workbook_bytes(GOOD_ROWS))}
+    )
+    assert response.status_code == 302 and TrainingEvent.objects.count() == 2
+    event = event_factory(date=datetime.date(2024, 7, 1), title="名单导入", audiences={"enterprise": 5})
+    response = client.post(
+        reverse("training:attendee_import", args=[event.pk]),
+        {
+            "file": SimpleUploadedFile(
+                "a.xlsx", attendee_bytes([["张三", "甲公司", ""], ["张三", "甲公司", ""]])
+            )
+        },
+    )
+    assert response.status_code == 302
+    assert event.audiences.get().headcount == 1
+    detail = client.get(reverse("training:event_detail", args=[event.pk])).content.decode()
+    assert "不重复计数" in detail
