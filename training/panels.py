@@ -13,6 +13,9 @@ def county_panels_training(request, county) -> list[Panel]:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = timezone.localdate().year
+        pilot = getattr(county, "pilot", None)
+        if pilot is not None and pilot.end_year < year:
+            year = pilot.end_year  # a finished pilot: show its last pilot year
     context = {
         "county": county,
         "progress": county_progress(county, year),

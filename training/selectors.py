@@ -243,3 +243,27 @@ def event_years(user) -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def event_history(event: TrainingEvent, limit: int = 30) -> list[dict]:
+    """The latest changes of an event and of its audience headcounts, newest first (two queries)."""
+    entries = [
+        {"date": h.history_date, "user": h.history_user, "type": h.history_type, "what": ""}
+        for h in event.history.select_related("history_user").order_by("-history_date")[:limit]
+    ]
+    audience_history = (
+        EventAudience.history.filter(event_id=event.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+    for h in audience_history[:limit]:
+        label = AudienceCategory(h.category).label if h.category in AudienceCategory.values else h.category
+        entries.append(
+            {
+                "date": h.history_date,
+                "user": h.history_user,
+                "type": h.history_type,
+                "what": f"{label} {h.headcount}",
+            }
+        )
+    return sorted(entries, key=lambda e: e["date"], reverse=True)[:limit]

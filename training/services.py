@@ -130,19 +130,25 @@ def _clean_fields(fields: dict) -> dict:
     return cleaned
 
 
-def _set_audiences(event: TrainingEvent, audiences: dict[str, int]) -> None:
+def _as(user, instance):
+    """Record ``user`` as the author of ``instance``'s next history entry (also outside a request)."""
+    instance._history_user = user if getattr(user, "is_authenticated", False) else None
+    return instance
+
+
+def _set_audiences(user, event: TrainingEvent, audiences: dict[str, int]) -> None:
     """Replace the audience rows with ``audiences`` (categories with headcount 0 are dropped)."""
     wanted = {c: int(h) for c, h in audiences.items() if h}
     existing = {a.category: a for a in event.audiences.all()}
     for category, audience in existing.items():
         if category not in wanted:
-            audience.delete()
+            _as(user, audience).delete()
         elif audience.headcount != wanted[category]:
             audience.headcount = wanted[category]
-            audience.save()
+            _as(user, audience).save()
     for category, headcount in wanted.items():
         if category not in existing:
-            EventAudience.objects.create(event=event, category=category, headcount=headcount)
+            _as(user, EventAudience(event=event, category=category, headcount=headcount)).save()
 
 
 @transaction.atomic
@@ -159,8 +165,8 @@ def create_event(
     validate_event(fields, audiences)
     ensure_unlocked(county, fields["date"].year)
     event = TrainingEvent(county=county, created_by=user if user.is_authenticated else None, **fields)
-    event.save()
-    _set_audiences(event, audiences)
+    _as(user, event).save()
+    _set_audiences(user, event, audiences)
     if recompute:
         request_score_recompute([(county.pk, event.year)])
     return event
@@ -190,8 +196,8 @@ def update_event(
         setattr(event, name, value)
     if event.organiser_kind == OrganiserKind.BUREAU:
         event.organiser_name = ""
-    event.save()
-    _set_audiences(event, audiences)
+    _as(user, event).save()
+    _set_audiences(user, event, audiences)
     if recompute:
         request_score_recompute({(event.county_id, old_year), (event.county_id, event.year)})
     return event
@@ -204,7 +210,7 @@ def delete_event(user, event: TrainingEvent) -> None:
     ensure_unlocked(event.county, event.year)
     pair = (event.county_id, event.year)
     files = [e.file.name for e in event.evidence.all()]
-    event.delete()
+    _as(user, event).delete()
     request_score_recompute([pair])
     storage = EventEvidence._meta.get_field("file").storage
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
@@ -274,7 +280,7 @@ def add_evidence(user, event: TrainingEvent, uploaded, kind: str = EvidenceKind.
     evidence.file.save(f"{digest[:16]}-{uuid.uuid4().hex[:8]}.{extension}", ContentFile(data), save=False)
     stored = evidence.file.name
     try:
-        evidence.save()
+        _as(user, evidence).save()
     except Exception:
         evidence.file.storage.delete(stored)
         raise
@@ -288,5 +294,5 @@ def delete_evidence(user, evidence: EventEvidence) -> None:
     ensure_unlocked(event.county, event.year)
     name = evidence.file.name
     storage = evidence.file.storage
-    evidence.delete()
+    _as(user, evidence).delete()
     transaction.on_commit(lambda: storage.delete(name))

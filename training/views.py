@@ -111,7 +111,7 @@ def event_detail(request, pk):
             "may_change": may_change and not locked,
             "locked": locked,
             "evidence_form": EvidenceForm(),
-            "history": list(event.history.select_related("history_user").order_by("-history_date")[:20]),
+            "history": selectors.event_history(event),
         },
     )
 

@@ -180,3 +180,18 @@ def test_import_pages_show_every_problem_or_land(client_for, county_staff, event
     assert event.audiences.get().headcount == 1
     detail = client.get(reverse("training:event_detail", args=[event.pk])).content.decode()
     assert "不重复计数" in detail
+
+
+def test_import_training_command(county_staff, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "events.xlsx"
+    path.write_bytes(workbook_bytes(GOOD_ROWS))
+    call_command("import_training", str(path), "--user", county_staff.username, "--dry-run")
+    assert not TrainingEvent.objects.exists()
+    call_command("import_training", str(path), "--user", county_staff.username)
+    assert TrainingEvent.objects.count() == 2
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook_bytes([["999999", "2024-05-01", "x", "培训", "", "", "", "", "", "1", ""]]))
+    with pytest.raises(CommandError):
+        call_command("import_training", str(bad), "--user", county_staff.username)

@@ -204,3 +204,44 @@ def test_county_page_shows_the_training_panel(client_for, county_staff, event_fa
     assert panel.context["progress"].training_headcount == 65
     assert panel.context["progress"].by_category == {"management": 15, "enterprise": 50}
     assert "?county=150121&amp;year=2024" in response.content.decode()
+
+
+def test_event_list_queries_do_not_grow_with_rows(
+    client_for, region, event_factory, django_assert_max_num_queries
+):
+    codes = ["150121", "150122", "150123", "150124", "150125"]
+    for index in range(30):
+        event_factory(
+            county_code=codes[index % 5], date=datetime.date(2024, 5, 1 + index % 28), title=f"培训{index}"
+        )
+    client = client_for(region)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("training:event_list"), {"year": 2024})
+    assert len(response.context["events"]) == 25
+
+
+def test_detail_shows_changes_of_the_event_and_its_headcounts(client_for, county_staff):
+    from training import services
+
+    event = services.create_event(
+        county_staff,
+        factories.county("150121"),
+        {"date": datetime.date(2024, 5, 2), "title": "培训", "kind": "training"},
+        {"service": 5},
+    )
+    services.update_event(county_staff, event, {}, {"service": 7})
+    response = client_for(county_staff).get(reverse("training:event_detail", args=[event.pk]))
+    whats = [h["what"] for h in response.context["history"]]
+    assert "服务机构人员 7" in whats and "服务机构人员 5" in whats
+    assert all(h["user"] == county_staff for h in response.context["history"] if h["what"])
+
+
+def test_county_page_defaults_to_the_last_pilot_year_of_a_finished_pilot(
+    client_for, county_staff, event_factory
+):
+    factories.PilotFactory(county=factories.county("150121"), start_year=2020, end_year=2022)
+    event_factory(date=datetime.date(2022, 6, 1), audiences={"enterprise": 20})
+    response = client_for(county_staff).get(reverse("counties:detail", args=["150121"]))
+    panel = next(p for p in response.context["panels"] if p.template == "training/panel_county.html")
+    assert panel.context["progress"].year == 2022
+    assert panel.context["progress"].training_headcount == 20
