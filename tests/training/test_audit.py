@@ -35,3 +35,22 @@ def test_sheet_is_scoped_to_visible_counties(county_staff, event_factory):
     event_factory(county_code="150122")
     (sheet,) = audit_sheets(county_staff, 2024)
     assert [row[1] for row in sheet.rows] == ["150121"]
+
+
+def test_the_auditor_workbook_contains_the_training_sheet(auditor, event_factory):
+    import io
+
+    from openpyxl import load_workbook
+
+    from indicators.exporting import write_audit_workbook
+
+    event_factory(audiences={"management": 12}, title="@SUM(A1)")
+    buffer = io.BytesIO()
+    write_audit_workbook(auditor, buffer, year=2024)
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    sheet = workbook["培训"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0][: len(HEADERS)]) == HEADERS
+    data = dict(zip(HEADERS, rows[1], strict=False))
+    assert data["名称"] == "'@SUM(A1)" and data["管理人员"] == 12
+    assert data["日期"].date() == datetime.date(2024, 6, 1)
