@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import BootstrapFormMixin
 
 from . import services
+from .models import Rule
 from .parsing import format_value
 
 
@@ -143,6 +144,13 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
     )
     weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=0)
     reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+    def __init__(self, *args, rule: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rule in (Rule.MIN, Rule.CUMULATIVE_MIN):
+            self.fields["target"].required = True
+        else:
+            del self.fields["target"]  # increase, yes-no and monitored indicators have no target
 
 
 class GradeBandForm(BootstrapFormMixin, forms.Form):

@@ -418,13 +418,15 @@ def indicator_edit(request, code):
     _require_region(request)
     indicator = get_object_or_404(Indicator, code=code)
     form = IndicatorForm(
-        request.POST or None, initial={"target": indicator.target, "weight": indicator.weight}
+        request.POST or None,
+        rule=indicator.rule,
+        initial={"target": indicator.target, "weight": indicator.weight},
     )
     if request.method == "POST" and form.is_valid():
         changed = services.update_indicator(
             indicator,
             request.user,
-            target=form.cleaned_data["target"],
+            target=form.cleaned_data.get("target", indicator.target),
             weight=form.cleaned_data["weight"],
             reason=form.cleaned_data["reason"],
         )

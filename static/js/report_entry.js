@@ -132,7 +132,7 @@
     const box = form.querySelector('[data-comment-box="' + code + '"]');
     const before = data.previous[code] === undefined ? null : parseFloat(data.previous[code]);
     let message = "";
-    if (Number.isNaN(value)) {
+    if (Number.isNaN(value) || (data.types[code] === "integer" && value !== null && !Number.isInteger(value))) {
       message = labels.invalid;
     } else if (data.types[code] !== "boolean" && value !== null && before && Math.abs(value - before) / before > 0.5) {
       message = labels.big_change.replace("%(before)s", fmt(before)).replace("%%", "%");

@@ -192,3 +192,19 @@ def test_region_staff_changes_a_grade_band(client_for, region):
     band.refresh_from_db()
     assert band.min_score == 92
     assert band.history.first().history_change_reason == "提高优秀线"
+
+
+def test_indicators_without_a_target_offer_only_the_weight(client_for, region):
+    url = reverse("indicators:indicator_edit", kwargs={"code": "trademarks"})
+    response = client_for(region).get(url)
+    assert "target" not in response.context["form"].fields
+    client_for(region).post(url, {"target": "5", "weight": "3", "reason": "加大权重"})
+    indicator = Indicator.objects.get(code="trademarks")
+    assert (indicator.target, indicator.weight) == (None, 3)
+
+
+def test_a_min_indicator_needs_a_target(client_for, region):
+    url = reverse("indicators:indicator_edit", kwargs={"code": "ip_output_share"})
+    response = client_for(region).post(url, {"target": "", "weight": "1", "reason": "x"})
+    assert response.status_code == 200 and response.context["form"].errors["target"]
+    assert Indicator.objects.get(code="ip_output_share").target == 25

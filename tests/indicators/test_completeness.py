@@ -12,13 +12,16 @@ from tests.indicators.test_entry import VALID_INPUT
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def reports(county_staff, other_county_staff, region):
     """150121 (batch 1) has an approved and a draft year; 150122 (batch 2) a submitted one; 150221 (包头) a draft."""
     this_year = current_year()
-    factories.PilotFactory(county=factories.county("150121"), start_year=this_year - 2, end_year=this_year, batch=1)
-    factories.PilotFactory(county=factories.county("150122"), start_year=this_year - 1, end_year=this_year + 1, batch=2)
+    factories.PilotFactory(
+        county=factories.county("150121"), start_year=this_year - 2, end_year=this_year, batch=1
+    )
+    factories.PilotFactory(
+        county=factories.county("150122"), start_year=this_year - 1, end_year=this_year + 1, batch=2
+    )
     made = {}
     for code, year, user in [
         ("150121", this_year - 1, county_staff),
@@ -57,7 +60,9 @@ def test_region_staff_see_all_103_counties_with_each_status(client_for, region, 
     assert grid[("150521", this_year)] == "expected"
 
 
-def test_the_grid_runs_a_bounded_number_of_queries(client_for, region, reports, django_assert_max_num_queries):
+def test_the_grid_runs_a_bounded_number_of_queries(
+    client_for, region, reports, django_assert_max_num_queries
+):
     client = client_for(region)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("indicators:completeness"))
@@ -89,7 +94,9 @@ def test_a_countys_page_lists_its_years_with_status_and_links(client_for, county
     response = client_for(county_staff).get(reverse("counties:detail", kwargs={"code": "150121"}))
     assert response.status_code == 200
     content = response.content.decode()
-    panel = next(p for p in response.context["panels"] if p.template == "indicators/reports/_county_panel.html")
+    panel = next(
+        p for p in response.context["panels"] if p.template == "indicators/reports/_county_panel.html"
+    )
     assert [row["year"] for row in panel.context["rows"]] == list(range(this_year, this_year - 4, -1))
     by_year = {row["year"]: row for row in panel.context["rows"]}
     assert by_year[this_year - 3]["baseline"] and by_year[this_year - 3]["report"] is None
@@ -101,6 +108,8 @@ def test_a_countys_page_lists_its_years_with_status_and_links(client_for, county
 
 def test_league_staff_see_the_years_without_entry_links(client_for, league_staff, reports):
     response = client_for(league_staff).get(reverse("counties:detail", kwargs={"code": "150121"}))
-    panel = next(p for p in response.context["panels"] if p.template == "indicators/reports/_county_panel.html")
+    panel = next(
+        p for p in response.context["panels"] if p.template == "indicators/reports/_county_panel.html"
+    )
     assert not any(row["can_edit"] for row in panel.context["rows"])
     assert "/entry/" not in response.content.decode()

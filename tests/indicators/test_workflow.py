@@ -1,5 +1,7 @@
 """The review workflow (SPEC §6): draft → submitted → approved, or returned → draft; approved is locked."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -243,3 +245,20 @@ def test_bulk_approval_skips_reports_that_are_not_submitted(region, draft, other
 def test_review_queue_is_for_region_staff_only(client_for, county_staff, league_staff):
     for user in (county_staff, league_staff):
         assert client_for(user).get(reverse("indicators:review_queue")).status_code == 403
+
+
+def test_the_demo_seed_covers_every_status_and_is_idempotent():
+    from counties import demo as county_demo
+    from indicators import demo
+    from indicators.selectors import current_year
+
+    out = io.StringIO()
+    county_demo.seed(out)
+    demo.seed(out)
+    count, history = AnnualReport.objects.count(), DataValue.history.count()
+    assert set(AnnualReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
+    assert AnnualReport.objects.filter(status=ReportStatus.RETURNED).count() == 1
+    assert set(AnnualReport.objects.filter(year=current_year()).values_list("status", flat=True)) == {"draft"}
+    assert AnnualReport.objects.filter(county__code="150121").count() == current_year() - 2022 + 1
+    demo.seed(out)
+    assert (AnnualReport.objects.count(), DataValue.history.count()) == (count, history)
