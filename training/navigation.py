@@ -9,7 +9,7 @@ ITEMS = [
     NavItem(
         "training:progress",
         _("Training progress"),
-        roles=("region_staff", "league_staff", "auditor"),
+        roles=("region_staff", "auditor"),
         order=36,
     ),
 ]

@@ -159,7 +159,11 @@ def event_update(request, pk):
         else:
             messages.success(request, _("The event was saved."))
             return redirect("training:event_detail", pk=event.pk)
-    return render(request, "training/event_form.html", {"form": form, "event": event})
+    return render(
+        request,
+        "training/event_form.html",
+        {"form": form, "event": event, "has_attendees": event.attendees.exists()},
+    )
 
 
 @login_required
