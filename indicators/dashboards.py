@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counties.models import County, League, PilotDesignation
@@ -102,7 +103,10 @@ def overview(user, filters: Filters) -> dict:
     scores per league, the map and what is being recomputed. Reads stored scores only."""
     scope = visible_counties(user)
     years = score_years(scope)
-    year = filters.year if filters.year in years else (years[0] if years else None)
+    # Default: the latest completed year with scores (year Y is assessed during Y + 1), else the latest.
+    this_year = timezone.localdate().year
+    default_year = next((y for y in years if y < this_year), years[0] if years else None)
+    year = filters.year if filters.year in years else default_year
     leagues = list(League.objects.filter(pk__in=scope.values("league_id")).order_by("code"))
     batches = sorted(
         set(PilotDesignation.objects.filter(county__in=scope.values("pk")).values_list("batch", flat=True))

@@ -10,11 +10,13 @@ Choices documented here:
 * A pair is scored when the county has an ``AnnualReport`` for that year (draft or not: the latest data);
   a requested pair without a report has its stored results removed. Pilots and non-pilots alike are scored
   (non-pilots are the comparison group).
-* ``cumulative_min`` sums the pilot years ``start_year..year``; not yet reached is 进行中 before the pilot's
-  last year and 未达标 from it on. Non-pilots, and pilots in years before their start, are judged over all
-  their reported years up to the year, without an in-progress phase (reached → 达标, else 未达标).
-  A window year whose value is missing makes an unreached total 缺数据 (missing counts as not met).
-* Values are rounded to 4 decimals (as stored) before they are compared with the target.
+* ``cumulative_min`` sums the pilot years so far (``start_year..min(year, end_year)``); not yet reached is
+  进行中 before the pilot's last year and 未达标 from it on; before the pilot starts (the baseline year) it is
+  不适用. Non-pilots (the comparison group) are judged over all their reported years up to the year, without
+  an in-progress phase (reached → 达标, else 未达标). A window year whose value is missing makes an unreached
+  total 缺数据 (missing counts as not met).
+* Values are rounded to 4 decimals (as stored) before they are compared with the target; reasons show 2
+  decimals (4 when 2 would make unequal numbers look equal).
 * Reasons are written in the site's default language (``LANGUAGE_CODE``) whatever the request's language.
 """
 
@@ -62,11 +64,18 @@ class Evaluation:
     reason: str
 
 
-def fmt(number: Decimal | None) -> str:
-    """A number as people write it: no trailing zeros, no exponent (12.5000 → 12.5, 1E+1 → 10)."""
+def fmt(number: Decimal | None, *, places: int = 2) -> str:
+    """A number as people write it: at most ``places`` decimals, no trailing zeros, no exponent."""
     if number is None:
         return "—"
-    return format(number.normalize(), "f")
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format(rounded.normalize(), "f")
+
+
+def fmt_pair(value: Decimal, other: Decimal) -> tuple[str, str]:
+    """Both numbers rounded to 2 decimals, or to 4 when 2 would make unequal numbers look equal."""
+    places = 4 if value != other and fmt(value) == fmt(other) else 2
+    return fmt(value, places=places), fmt(other, places=places)
 
 
 class Values:
@@ -119,9 +128,13 @@ class IndicatorSpec:
 
 
 def _pilot_window(pilot: PilotDesignation | None, year: int, reported_years: list[int]):
-    """The years a cumulative total covers, and the last year (None: judged now, no in-progress phase)."""
-    if pilot is not None and year >= pilot.start_year:
-        return list(range(pilot.start_year, year + 1)), pilot.end_year
+    """The years a cumulative total covers, and the pilot's last year (None: judged now, no in-progress phase).
+
+    A pilot sums its pilot years so far (``start_year..min(year, end_year)``); a non-pilot sums every year it
+    reported up to ``year``. Before a pilot's start the window is empty (the rule does not apply yet).
+    """
+    if pilot is not None:
+        return list(range(pilot.start_year, min(year, pilot.end_year) + 1)), pilot.end_year
     return [y for y in reported_years if y <= year] or [year], None
 
 
@@ -146,6 +159,12 @@ def evaluate(
 
     if rule == Rule.CUMULATIVE_MIN:
         window, last_year = _pilot_window(pilot, year, reported_years)
+        if not window:
+            reason = _("The pilot period %(start)s–%(end)s has not started") % {
+                "start": pilot.start_year,
+                "end": pilot.end_year,
+            }
+            return Evaluation(None, None, target, ResultStatus.NOT_APPLICABLE, reason)
         total = Decimal(0)
         missing_years = []
         for window_year in window:
@@ -183,7 +202,8 @@ def evaluate(
     if rule == Rule.INCREASE:
         if previous is None:
             return Evaluation(value, None, None, ResultStatus.MISSING, _("Previous year's data missing"))
-        params = {"value": fmt(value), "previous": fmt(previous)}
+        shown, shown_previous = fmt_pair(value, previous)
+        params = {"value": shown, "previous": shown_previous}
         if value > previous:
             return Evaluation(
                 value, previous, None, ResultStatus.MET, _("%(value)s > previous year %(previous)s") % params
@@ -204,7 +224,8 @@ def evaluate(
     # Rule.MIN
     if target is None:
         return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
-    params = {"value": fmt(value), "target": fmt(target)}
+    shown, shown_target = fmt_pair(value, target)
+    params = {"value": shown, "target": shown_target}
     if value >= target:
         return Evaluation(
             value, previous, target, ResultStatus.MET, _("%(value)s ≥ target %(target)s") % params

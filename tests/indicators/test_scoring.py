@@ -324,3 +324,39 @@ def test_reasons_are_chinese_whatever_the_active_language(pilot):
     with translation.override("en"):
         recompute([(county_id(), 2024)])
     assert result("trademarks", 2024).reason == "上年数据缺失"
+
+
+def test_cumulative_does_not_apply_before_the_pilot_starts(pilot):
+    make_report(CODE, 2022, advantage_enterprises_new=0)
+    recompute(all_pairs())
+    r = result("advantage_enterprises", 2022)
+    assert r.status == ResultStatus.NOT_APPLICABLE
+    assert r.reason == "试点期 2023–2025 尚未开始"
+
+
+def test_cumulative_after_the_pilot_counts_the_pilot_years_only(pilot):
+    make_report(CODE, 2023, advantage_enterprises_new=0)
+    make_report(CODE, 2024, advantage_enterprises_new=0)
+    make_report(CODE, 2025, advantage_enterprises_new=0)
+    make_report(CODE, 2026, advantage_enterprises_new=3)
+    recompute(all_pairs())
+    r = result("advantage_enterprises", 2026)
+    assert r.status == ResultStatus.NOT_MET
+    assert r.reason == "2023–2025累计 0 < 目标 1"
+
+
+def test_reasons_round_to_two_decimals_unless_that_hides_the_difference(pilot):
+    good_pair(
+        hightech_certified=11,
+        hightech_enterprises=13,
+        industrial_patents_implemented=599998,
+        industrial_patents_held=2000000,
+    )
+    recompute([(county_id(), 2024)])
+    r = result("hightech_certification", 2024)
+    assert r.value == Decimal("84.6154")
+    assert r.reason == "84.62 < 目标 100"
+    close = result("industrial_conversion", 2024)
+    assert close.value == Decimal("29.9999")
+    assert close.status == ResultStatus.NOT_MET
+    assert close.reason == "29.9999 < 目标 30"
