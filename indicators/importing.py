@@ -7,8 +7,9 @@
   names, year range, duplicates, the user's scope, locked reports, ``parse_value`` and ``validate_values`` —
   the same rules as the browser form) and works out what would be created or changed.
 * ``import_workbook``: plans inside one transaction and, when nothing is wrong and something changes, writes
-  everything in bulk (``bulk_create_with_history`` / ``bulk_update_with_history``: a constant number of
-  queries per batch, not per row), records an ``ImportBatch`` and requests score recomputation for exactly
+  everything in bulk (``bulk_create_with_history`` for new rows; for changed rows one ``executemany`` UPDATE
+  plus simple-history's ``bulk_history_create``, see ``update_in_bulk``: a constant number of queries per
+  batch, not per row), records an ``ImportBatch`` and requests score recomputation for exactly
   the changed (county, year) pairs. A blank cell keeps what is stored; a file equal to what is stored
   changes nothing and records no batch.
 """
@@ -21,12 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from config.spreadsheets import SpreadsheetError, open_uploaded_workbook, sha256_hex
 from counties.models import County
@@ -577,17 +578,39 @@ def _apply(plan: ImportPlan, user) -> ImportBatch:
             default_change_reason=reason,
         )
     if updates:
-        bulk_update_with_history(
+        update_in_bulk(updates, ["value", "updated_at", "comment"])
+        DataValue.history.bulk_history_create(
             updates,
-            DataValue,
-            ["value", "updated_at", "comment"],
             batch_size=WRITE_BATCH_SIZE,
+            update=True,
             default_user=history_user,
             default_change_reason=reason,
         )
     AnnualReport.objects.filter(pk__in=existing_ids).update(version=F("version") + 1, updated_at=now)
     request_score_recompute([(pair.county.pk, pair.year) for pair in changed])
     return batch
+
+
+def update_in_bulk(objs: list[DataValue], fields: list[str]) -> None:
+    """Save ``fields`` of existing ``objs`` with one prepared UPDATE run through ``executemany``.
+
+    This is what ``bulk_update_with_history`` does minus Django's ``bulk_update``, whose CASE/WHEN expression
+    building costs about a millisecond per object (profiled: 29 of 35 seconds for 21,000 values); the history
+    rows are then written by the same ``bulk_history_create`` call. Values are adapted by their model fields.
+    """
+    meta = DataValue._meta
+    model_fields = [meta.get_field(name) for name in fields]
+    connection = connections[router.db_for_write(DataValue)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in model_fields] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), WRITE_BATCH_SIZE * 10):
+            cursor.executemany(sql, params[start : start + WRITE_BATCH_SIZE * 10])
 
 
 def _display(value: Decimal | None, element: DataElement) -> str:
