@@ -124,6 +124,14 @@ def bench_scoring(ctx: Context) -> list[Figure]:
     return figures
 
 
+@benchmark("excel")
+def bench_excel(ctx: Context) -> list[Figure]:
+    """Excel import and export of 103 counties × 10 years, each also as a ratio to openpyxl reading the file."""
+    from tests.bench_excel import excel_figures
+
+    return [Figure(*line) for line in excel_figures(YEARS)]
+
+
 def main(argv: list[str]) -> int:
     tmpdir = None
     url = os.environ.get("BENCH_DATABASE_URL")
