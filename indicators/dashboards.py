@@ -218,6 +218,11 @@ def overview(user, filters: Filters) -> dict:
             "year": year,
             "bands": bands,
             "map": map_data,
+            "focus_league": filters.league,
+            "county_scores": sorted(
+                ({"name": m["county"], "value": m["value"], "pilot": m["pilot"]} for m in map_data),
+                key=lambda m: -m["value"],
+            ),
             "compliance": {
                 "labels": [row["indicator"].name for row in compliance],
                 "statuses": [str(ResultStatus(s).label) for s in STATUS_ORDER],

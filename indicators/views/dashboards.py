@@ -35,6 +35,7 @@ def league_dashboard(request):
     context = dashboards.overview(request.user, filters)
     context["league_mode"] = True
     context["league"] = request.user.league
+    context["chart"].update(league_mode=True, focus_league=request.user.league.code)
     return render(request, "indicators/dashboards/overview.html", context)
 
 

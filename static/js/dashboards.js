@@ -57,6 +57,10 @@
       fetch(document.getElementById("score-map").dataset.geoUrl)
         .then(function (r) { return r.json(); })
         .then(function (geo) {
+          if (data.focus_league) {
+            var inLeague = geo.features.filter(function (f) { return f.properties.league_code === data.focus_league; });
+            if (inLeague.length) geo = { type: "FeatureCollection", features: inLeague };
+          }
           echarts.registerMap("nmg_counties", geo);
           var names = {};
           geo.features.forEach(function (f) { names[f.properties.adcode] = f.properties.name; });
@@ -97,7 +101,18 @@
     }
 
     var league = chartOn("league-chart");
-    if (league) {
+    if (league && data.league_mode) {
+      league.setOption({
+        tooltip: { trigger: "axis" },
+        grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
+        xAxis: { type: "category", data: data.county_scores.map(function (c) { return c.name; }), axisLabel: { rotate: 40 } },
+        yAxis: { type: "value", min: 0, max: 100 },
+        series: [{
+          name: labels.score, type: "bar",
+          data: data.county_scores.map(function (c) { return { value: c.value, itemStyle: { color: c.pilot ? "#0d6efd" : "#adb5bd" } }; })
+        }]
+      });
+    } else if (league) {
       var gradeColours = ["#198754", "#0d6efd", "#ffc107", "#dc3545"];
       var series = data.leagues.grades.map(function (values, i) {
         return { name: data.bands[i], type: "bar", stack: "grades", data: values, itemStyle: { color: gradeColours[Math.min(i, 3)] } };
