@@ -243,3 +243,12 @@ def test_write_sheets_handles_an_empty_workbook(tmp_path):
     out = tmp_path / "empty.xlsx"
     write_sheets([], out)
     assert len(load_workbook(out).worksheets) == 1
+
+
+def test_the_results_and_completeness_pages_link_to_their_exports(client_for, region, county_staff):
+    county_page = client_for(county_staff).get(reverse("indicators:county_dashboard", args=["150121"]))
+    assert county_page.status_code == 200
+    assert f"{reverse('indicators:export_results')}?county=150121" in county_page.content.decode()
+    grid = client_for(region).get(reverse("indicators:completeness"), {"league": "150100"})
+    assert grid.status_code == 200
+    assert f"{reverse('indicators:export_summary')}?league=150100" in grid.content.decode()
