@@ -182,7 +182,9 @@ class ImportPlan:
                         {
                             "code": change.element.code,
                             "name": change.element.name,
-                            "unit": change.element.unit,
+                            "unit": ""
+                            if change.element.value_type == ValueType.BOOLEAN
+                            else change.element.unit,
                             "old": _display(change.old, change.element),
                             "new": _display(change.new, change.element),
                             "is_new": change.is_new,
@@ -398,18 +400,24 @@ def plan_import(
                 continue
             if value is not None:
                 values[code] = value
-        if county is not None and year is not None:
-            first = seen_pairs.setdefault((county.pk, year), row.number)
-            if first != row.number:
-                problem(
+        plan.problems.extend(problems)
+        if county is None or year is None or county.pk not in changeable:
+            continue
+        first = seen_pairs.setdefault((county.pk, year), row.number)
+        if first != row.number:
+            plan.problems.append(
+                ImportProblem(
+                    row.number,
+                    row.letters.get(YEAR_HEADER, ""),
                     YEAR_HEADER,
+                    _cell_text(raw_year),
                     _("%(county)s %(year)s already appears in row %(row)s.")
                     % {"county": county.name, "year": year, "row": first},
-                    raw_year,
                 )
-        plan.problems.extend(problems)
-        if not problems:
-            keyed.append((row, county, year, values))
+            )
+            continue
+        # Rows with unreadable cells are still checked across fields, so the file's every problem is listed.
+        keyed.append((row, county, year, values))
 
     if not keyed:
         return plan

@@ -404,3 +404,22 @@ def test_103_counties_by_10_years_import_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(150):
         second = import_workbook(workbook_bytes(rows, codes), "all2.xlsx", region)
     assert second.batch.values_changed == 1030 and DataValue.history.count() == 4120
+
+
+def test_a_row_with_an_unreadable_cell_is_still_checked_across_fields(county_staff):
+    data = workbook_bytes(
+        [row(enterprise_ip_investment="abc", hightech_certified=20, hightech_enterprises=12)]
+    )
+    result = import_workbook(data, "a.xlsx", county_staff)
+    assert {p.field for p in result.plan.problems} == {"enterprise_ip_investment", "hightech_certified"}
+    assert nothing_written()
+
+
+def test_stored_values_of_other_counties_are_never_checked_or_shown(county_staff, region):
+    import_workbook(workbook_bytes([row(code="150122", name="托克托县")]), "a.xlsx", region)
+    data = workbook_bytes(
+        [row(code="150122", name="托克托县", hightech_certified=None, hightech_enterprises=1)]
+    )
+    result = import_workbook(data, "b.xlsx", county_staff)
+    assert [p.field for p in result.plan.problems] == ["county_code"]
+    assert result.plan.pairs == []
