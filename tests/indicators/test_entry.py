@@ -249,3 +249,67 @@ def test_save_and_submit_with_missing_values_keeps_the_draft(client_for, county_
     report = AnnualReport.objects.get(county__code="150121", year=2024)
     assert report.status == ReportStatus.DRAFT
     assert "地理标志产品（累计）" in response.content.decode()
+
+
+NODE_HARNESS = r"""
+const fs = require("fs");
+const [script, live, inputs] = [process.argv[2], process.argv[3], JSON.parse(process.argv[4])];
+const cells = {};
+function cell() { return { textContent: "", className: "", classList: { toggle() {}, remove() {} } }; }
+const rows = {};
+const form = {
+  querySelectorAll: () => Object.entries(inputs).map(([code, value]) => ({ dataset: { code }, value })),
+  querySelector: () => null,
+  addEventListener() {},
+};
+global.document = {
+  getElementById: (id) => (id === "report-live-data" ? { textContent: live } : id === "report-entry-form" ? form : null),
+  querySelector: (selector) => {
+    const code = selector.match(/data-indicator="([^"]+)"/)[1];
+    rows[code] = rows[code] || { value: cell(), target: cell(), status: cell() };
+    return { querySelector: (s) => rows[code][s.match(/data-role="([^"]+)"/)[1]] };
+  },
+};
+eval(fs.readFileSync(script, "utf8"));
+const out = {};
+for (const [code, row] of Object.entries(rows)) out[code] = [row.value.textContent, row.status.className.replace("small status-", "")];
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_live_preview_computes_indicators_as_the_server_defines_them(
+    client_for, county_staff, pilot, tmp_path
+):
+    """Runs static/js/report_entry.js under Node with the page's json_script data (skipped without Node)."""
+    import json
+    import re
+    import shutil
+    import subprocess
+    from html import unescape
+    from pathlib import Path
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    store(county_staff, 2023)
+    content = client_for(county_staff).get(entry_url()).content.decode()
+    live = unescape(
+        re.search(r'<script id="report-live-data" type="application/json">(.*?)</script>', content).group(1)
+    )
+    inputs = dict(VALID_INPUT, trademarks_registered="２，５００", hightech_certified="10", gi_products="")
+    harness = tmp_path / "harness.js"
+    harness.write_text(NODE_HARNESS)
+    script = Path(__file__).resolve().parents[2] / "static" / "js" / "report_entry.js"
+    run = subprocess.run(
+        [node, str(harness), str(script), live, json.dumps(inputs)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["trademarks"] == ["2,500", "met"]  # 2,500 > 2,400 last year, full-width digits read
+    assert result["patents_per_10k"][1] == "not_met"  # same value as last year: not an increase
+    assert result["hightech_certification"] == ["50", "not_met"]  # 10 / 20 × 100 < 100
+    assert result["hightech_conversion"] == ["55", "met"]  # 110 / 200 × 100 ≥ 50
+    assert result["gi_products"][1] == "missing"
+    assert result["protection_mechanism"][1] == "not_met"  # 否
+    assert result["enforcement"][1] == "not_applicable"
+    assert result["training_headcount"] == ["0", "not_met"]
