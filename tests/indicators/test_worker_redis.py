@@ -27,8 +27,6 @@ from indicators.services import request_score_recompute
 from tests import factories
 from tests.indicators.conftest import make_report
 
-pytestmark = pytest.mark.redis
-
 BASE_DIR = Path(settings.BASE_DIR)
 COUNTY = "150123"
 YEAR = 2024
@@ -88,6 +86,7 @@ def committing_connection():
         connections[DEFAULT_DB_ALIAS] = original
 
 
+@pytest.mark.redis
 @pytest.mark.django_db
 def test_a_worker_started_after_the_change_scores_it(celery_to_redis, redis_url, tmp_path):
     if connection.vendor != "postgresql":
@@ -124,4 +123,46 @@ def test_a_worker_started_after_the_change_scores_it(celery_to_redis, redis_url,
         finally:
             if worker is not None:
                 stop(worker)
+            remove_test_data(county_id)
+
+
+@pytest.mark.django_db
+def test_concurrent_recomputations_of_the_same_pairs_do_not_conflict():
+    """Two workers recomputing the same pairs at once (PostgreSQL: row locks and upserts) end with one row
+    per indicator and no error. Runs whenever the database is PostgreSQL (no Redis needed)."""
+    import threading
+
+    from indicators.scoring import recompute
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (concurrent connections to one database)")
+    with committing_connection():
+        county_id = factories.county(COUNTY).pk
+        remove_test_data(county_id)
+        try:
+            for year in (2023, 2024, 2025):
+                make_report(COUNTY, year)
+            pairs = [(county_id, 2023), (county_id, 2024), (county_id, 2025)]
+            errors, counts = [], []
+            start = threading.Barrier(3)
+
+            def run():
+                try:
+                    start.wait()
+                    counts.append(recompute(pairs))
+                except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                    errors.append(exc)
+                finally:
+                    connections.close_all()
+
+            threads = [threading.Thread(target=run) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert errors == []
+            assert counts == [3, 3, 3]
+            assert IndicatorResult.objects.filter(county_id=county_id).count() == 3 * 21
+            assert CountyYearScore.objects.filter(county_id=county_id).count() == 3
+        finally:
             remove_test_data(county_id)
