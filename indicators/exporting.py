@@ -193,7 +193,7 @@ def write_template(counties: QuerySet[County], year: int, out) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = TEMPLATE_SHEET
-    labels = [*TEMPLATE_FIXED_LABELS, *(element_label(e) for e in elements)]
+    labels = [*TEMPLATE_FIXED_LABELS, *(escape_cell(element_label(e)) for e in elements)]
     codes = [CODE_HEADER, NAME_HEADER, YEAR_HEADER, *(e.code for e in elements)]
     sheet.append(labels)
     sheet.append(codes)
@@ -255,11 +255,14 @@ def _write_template_help(workbook: Workbook, elements: list[DataElement]) -> Non
     for element in elements:
         sheet.append(
             [
-                element.code,
-                element.name,
-                element.unit,
-                element.get_value_type_display(),
-                escape_cell(element.hint),
+                escape_cell(text)
+                for text in (
+                    element.code,
+                    element.name,
+                    element.unit,
+                    str(element.get_value_type_display()),
+                    element.hint,
+                )
             ]
         )
     sheet.append([])

@@ -7,10 +7,13 @@ import pytest
 from defusedxml.common import EntitiesForbidden
 from django.test import override_settings
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from config.spreadsheets import SpreadsheetError, escape_cell, open_uploaded_workbook
+from counties.models import County
+from indicators.exporting import write_template
 from indicators.importing import import_workbook
-from indicators.models import AnnualReport, DataValue, ImportBatch
+from indicators.models import AnnualReport, DataElement, DataValue, ImportBatch
 from tests.indicators.excel_support import row, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +148,16 @@ def test_the_browser_refuses_a_renamed_file_in_the_preview(county_staff, client_
 )
 def test_escape_cell(value, expected):
     assert escape_cell(value) == expected
+
+
+def test_the_template_escapes_every_text_cell(db):
+
+    DataElement.objects.filter(code="gi_products").update(name="=HYPERLINK(1)", hint="@cmd")
+    buffer = io.BytesIO()
+    write_template(County.objects.filter(code="150121"), 2024, buffer)
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    labels = [c.value for c in workbook.worksheets[0][1]]
+    assert "'=HYPERLINK(1)（个）" in labels
+    help_rows = [list(r) for r in workbook.worksheets[1].iter_rows(values_only=True)]
+    assert ["gi_products", "'=HYPERLINK(1)", "个", "整数", "'@cmd"] in help_rows
+    assert all(c.data_type != "f" for sheet in workbook.worksheets for r in sheet.iter_rows() for c in r)
