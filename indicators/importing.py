@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -516,11 +516,20 @@ def import_workbook(data: bytes, file_name: str, user, *, dry_run: bool = False)
         return ImportResult(
             ImportPlan(file_name, digest, problems=[ImportProblem(None, "", "", file_name, exc.message)])
         )
-    with transaction.atomic():
-        plan = plan_import(parsed, user, file_name=file_name, sha256=digest, lock=True)
-        if not plan.ok or not plan.changed_pairs:
-            return ImportResult(plan)
-        batch = _apply(plan, user)
+    try:
+        with transaction.atomic():
+            plan = plan_import(parsed, user, file_name=file_name, sha256=digest, lock=True)
+            if not plan.ok or not plan.changed_pairs:
+                return ImportResult(plan)
+            batch = _apply(plan, user)
+    except IntegrityError:
+        # Someone created one of the same reports or values at the same moment: nothing of ours was kept.
+        message = _(
+            "The data changed while the file was being imported; nothing was saved. Please try again."
+        )
+        return ImportResult(
+            ImportPlan(file_name, digest, problems=[ImportProblem(None, "", "", file_name, message)])
+        )
     return ImportResult(plan, batch)
 
 

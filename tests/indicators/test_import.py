@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
@@ -423,3 +424,10 @@ def test_stored_values_of_other_counties_are_never_checked_or_shown(county_staff
     result = import_workbook(data, "b.xlsx", county_staff)
     assert [p.field for p in result.plan.problems] == ["county_code"]
     assert result.plan.pairs == []
+
+
+def test_a_concurrent_write_refuses_the_import_cleanly(county_staff):
+    with mock.patch.object(importing, "bulk_create_with_history", side_effect=IntegrityError("duplicate")):
+        result = import_workbook(workbook_bytes([row()]), "a.xlsx", county_staff)
+    assert not result.landed and not result.plan.ok
+    assert nothing_written()
