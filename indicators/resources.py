@@ -55,7 +55,7 @@ def county_list_sheet(queryset) -> AuditSheet:
     """The county list (already scoped and filtered by the caller) as one sheet."""
     dataset = CountyResource().export(queryset.select_related("league", "pilot"))
     return AuditSheet(
-        str(_("Counties")),
+        str(_("County list")),
         [str(h) for h in dataset.headers],
         list(dataset),
         number_formats={4: "0", 5: "0"},
