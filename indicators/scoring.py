@@ -7,6 +7,7 @@ changes nothing. Stale marks of the recomputed pairs are removed unless re-marke
 
 Choices documented here:
 
+* Recomputing (county, Y) also recomputes the county's later reported years (a cumulative total includes Y).
 * A pair is scored when the county has an ``AnnualReport`` for that year (draft or not: the latest data);
   a requested pair without a report has its stored results removed. Pilots and non-pilots alike are scored
   (non-pilots are the comparison group).
@@ -336,15 +337,31 @@ def _differs(row, data: dict, fields) -> bool:
     return any(getattr(row, name) != data[name] for name in fields)
 
 
+def _with_later_years(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs plus every later reported year of their counties: a cumulative total includes earlier years,
+    so a change to year Y can change the results of every later year (Y + 1 comes from the ``increase`` rule).
+    """
+    if not pairs:
+        return pairs
+    first = {}
+    for county_id, year in pairs:
+        first[county_id] = min(year, first.get(county_id, year))
+    later = AnnualReport.objects.filter(county_id__in=first, year__gt=min(first.values())).values_list(
+        "county_id", "year"
+    )
+    return pairs | {(c, y) for c, y in later if y > first[c]}
+
+
 @transaction.atomic
 def recompute(pairs: Iterable[tuple[int, int]]) -> int:
-    """Recompute and store results and scores for these ``(county_id, year)`` pairs; returns pairs scored.
+    """Recompute and store results and scores for these ``(county_id, year)`` pairs and the later reported years
+    of their counties; returns the number of pairs scored.
 
     Idempotent and safe to run concurrently: the counties' rows are locked (``FOR NO KEY UPDATE`` on
     PostgreSQL) so recomputations of one county run one after another, and writes are upserts.
     """
     started = timezone.now()
-    pairs = {(int(c), int(y)) for c, y in pairs}
+    pairs = _with_later_years({(int(c), int(y)) for c, y in pairs})
     if not pairs:
         return 0
     county_ids = sorted({c for c, _y in pairs})

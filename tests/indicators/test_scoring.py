@@ -360,3 +360,14 @@ def test_reasons_round_to_two_decimals_unless_that_hides_the_difference(pilot):
     assert close.value == Decimal("29.9999")
     assert close.status == ResultStatus.NOT_MET
     assert close.reason == "29.9999 < 目标 30"
+
+
+def test_a_change_to_an_early_year_updates_the_cumulative_result_of_later_years(pilot):
+    make_report(CODE, 2023, advantage_enterprises_new=0)
+    make_report(CODE, 2024, advantage_enterprises_new=0)
+    make_report(CODE, 2025, advantage_enterprises_new=0)
+    recompute(all_pairs())
+    assert result("advantage_enterprises", 2025).status == ResultStatus.NOT_MET
+    make_report(CODE, 2023, advantage_enterprises_new=2)
+    assert recompute([(county_id(), 2023)]) == 3  # 2023 and the later reported years
+    assert result("advantage_enterprises", 2025).status == ResultStatus.MET
