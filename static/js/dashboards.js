@@ -5,6 +5,10 @@
   var STATUS_COLOURS = { met: "#198754", not_met: "#dc3545", missing: "#ffc107", in_progress: "#0dcaf0", not_applicable: "#adb5bd" };
   var STATUS_KEYS = ["met", "not_met", "missing", "in_progress", "not_applicable"];
 
+  function round2(value) {
+    return value == null ? "—" : String(Math.round(value * 100) / 100);
+  }
+
   function readJson(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
@@ -150,7 +154,8 @@
       var ind = data.indicators[Number(select.value)];
       if (!ind) return;
       var series = [{
-        name: labels.value, type: "line", connectNulls: false, label: { show: true },
+        name: labels.value, type: "line", connectNulls: false,
+        label: { show: true, formatter: function (p) { return round2(p.value); } },
         data: ind.values.map(function (v, i) { return { value: v, itemStyle: { color: STATUS_COLOURS[ind.statuses[i]] || "#6c757d" } }; }),
         symbolSize: 10
       }];
