@@ -282,7 +282,13 @@ def save_report_values(
             raise ReportValidationError(prepared.errors, prepared.unconfirmed)
         result = SaveResult(locked, warnings=prepared.warnings)
         existing = {v.element.code: v for v in locked.values.select_related("element")}
-        for code, value in prepared.parsed.items():
+        # Comments may be given for stored values without retyping them (confirming a large change).
+        comment_only = {
+            code: existing[code].value
+            for code in prepared.comments
+            if code in existing and code not in prepared.parsed
+        }
+        for code, value in {**prepared.parsed, **comment_only}.items():
             row = existing.get(code)
             comment = prepared.comments.get(code, row.comment if row else "")[:500]
             if row is None:

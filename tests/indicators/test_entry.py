@@ -313,3 +313,35 @@ def test_the_live_preview_computes_indicators_as_the_server_defines_them(
     assert result["protection_mechanism"][1] == "not_met"  # 否
     assert result["enforcement"][1] == "not_applicable"
     assert result["training_headcount"] == ["0", "not_met"]
+
+
+def test_the_service_refuses_derived_and_unknown_codes(county_staff, pilot):
+    report = AnnualReport(county=factories.county("150121"), year=2024)
+    with pytest.raises(services.ReportValidationError) as info:
+        services.save_report_values(
+            report, {"training_headcount": "500", "no_such_code": "1"}, {}, county_staff, 0
+        )
+    assert {p.element_code for p in info.value.errors} == {"training_headcount", "no_such_code"}
+    assert "知识产权培训人次" in info.value.messages[0]
+    assert not AnnualReport.objects.filter(county__code="150121", year=2024).exists()
+
+
+def test_cross_field_rules_use_the_stored_values_too(county_staff, pilot):
+    report = store(county_staff, 2024)
+    with pytest.raises(services.ReportValidationError) as info:
+        services.save_report_values(report, {"hightech_enterprises": "5"}, {}, county_staff, 1)
+    assert [p.element_code for p in info.value.errors] == ["hightech_certified"]
+
+
+def test_an_unchanged_value_with_a_large_change_does_not_block_a_draft_but_blocks_submission(
+    county_staff, pilot
+):
+    report = store(county_staff, 2024)  # entered before last year's figures
+    store(county_staff, 2023, dict(VALID_INPUT, trademarks_registered="1000"))
+    services.save_report_values(report, {"gi_products": "3"}, {}, county_staff, 1)
+    with pytest.raises(services.ReportValidationError) as info:
+        services.submit_report(report, county_staff)
+    assert [p.element_code for p in info.value.warnings] == ["trademarks_registered"]
+    services.save_report_values(report, {}, {"trademarks_registered": "品牌培育成效显著"}, county_staff, 2)
+    services.submit_report(report, county_staff)
+    assert report.status == ReportStatus.SUBMITTED
