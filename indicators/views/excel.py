@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from config.forms import BootstrapFormMixin
 from config.spreadsheets import SpreadsheetError, max_upload_bytes, read_upload, sha256_hex
 from counties.models import League
-from counties.scoping import changeable_counties, visible_counties, visible_leagues
+from counties.scoping import changeable_counties, scope_queryset, visible_counties, visible_leagues
 
 from ..exporting import (
     audit_file_name,
@@ -38,8 +38,8 @@ from ..exporting import (
     write_template,
     xlsx_response,
 )
-from ..importing import MIN_YEAR, import_workbook, max_year, preview_workbook
-from ..models import ImportBatch, ResultStatus
+from ..importing import MIN_YEAR, history_reason, import_workbook, max_year, preview_workbook
+from ..models import DataValue, ImportBatch, ResultStatus
 
 SESSION_KEY = "excel_import"
 STAGING_MAX_AGE_SECONDS = 24 * 3600
@@ -236,7 +236,9 @@ def import_confirm(request):
         )
     else:
         messages.info(request, _("The file matches what is stored; nothing was changed."))
-    return redirect("indicators:import")
+    return (
+        redirect("indicators:import_batch", pk=batch.pk) if result.landed else redirect("indicators:import")
+    )
 
 
 @login_required
@@ -269,6 +271,27 @@ def template_download(request):
         as_attachment=True,
         filename=f"年度数据模板-{year}{'-' + suffix if suffix else ''}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def import_batch(request, pk):
+    """One landed import: who, when, which file, and every value it created or changed (from the history)."""
+    _require_importer(request.user)
+    batches = ImportBatch.objects.select_related("user")
+    if not request.user.is_region_staff:
+        batches = batches.filter(user=request.user)
+    batch = get_object_or_404(batches, pk=pk)
+    history = scope_queryset(
+        request.user,
+        DataValue.history.filter(history_change_reason=history_reason(batch)),
+        county_field="report__county",
+    ).select_related("element", "report__county")
+    page = Paginator(history.order_by("report__county__code", "report__year", "element__order"), 100)
+    return render(
+        request,
+        "indicators/excel/batch.html",
+        {"batch": batch, "page_obj": page.get_page(request.GET.get("page"))},
     )
 
 
@@ -325,6 +348,7 @@ urlpatterns = [
     path("excel/import/preview/", import_preview, name="import_preview"),
     path("excel/import/confirm/", import_confirm, name="import_confirm"),
     path("excel/import/cancel/", import_cancel, name="import_cancel"),
+    path("excel/import/<int:pk>/", import_batch, name="import_batch"),
     path("excel/template/", template_download, name="template"),
     path("excel/exports/", exports, name="exports"),
     path("excel/exports/audit/", export_audit, name="export_audit"),

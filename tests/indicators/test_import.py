@@ -431,3 +431,17 @@ def test_a_concurrent_write_refuses_the_import_cleanly(county_staff):
         result = import_workbook(workbook_bytes([row()]), "a.xlsx", county_staff)
     assert not result.landed and not result.plan.ok
     assert nothing_written()
+
+
+def test_the_batch_page_lists_every_value_it_wrote_to_its_owner_and_the_region(
+    client_for, county_staff, other_county_staff, region
+):
+    import_workbook(workbook_bytes([row()]), "a.xlsx", county_staff)
+    second = import_workbook(workbook_bytes([row(gi_products=5)]), "b.xlsx", county_staff).batch
+    url = reverse("indicators:import_batch", args=[second.pk])
+    page = client_for(county_staff).get(url)
+    assert page.status_code == 200
+    records = list(page.context["page_obj"])
+    assert [(r.element.code, r.value, r.history_type) for r in records] == [("gi_products", 5, "~")]
+    assert client_for(region).get(url).status_code == 200
+    assert client_for(other_county_staff).get(url).status_code == 404
