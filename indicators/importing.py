@@ -185,8 +185,8 @@ class ImportPlan:
                             "unit": ""
                             if change.element.value_type == ValueType.BOOLEAN
                             else change.element.unit,
-                            "old": _display(change.old, change.element),
-                            "new": _display(change.new, change.element),
+                            "old": display_value(change.old, change.element),
+                            "new": display_value(change.new, change.element),
                             "is_new": change.is_new,
                             "warning": change.warning,
                         }
@@ -630,7 +630,7 @@ def update_in_bulk(objs: list[DataValue], fields: list[str]) -> None:
             cursor.executemany(sql, params[start : start + WRITE_BATCH_SIZE * 10])
 
 
-def _display(value: Decimal | None, element: DataElement) -> str:
+def display_value(value: Decimal | None, element: DataElement) -> str:
     if value is None:
         return ""
     if element.value_type == ValueType.BOOLEAN:

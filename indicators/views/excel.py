@@ -38,7 +38,7 @@ from ..exporting import (
     write_template,
     xlsx_response,
 )
-from ..importing import MIN_YEAR, history_reason, import_workbook, max_year, preview_workbook
+from ..importing import MIN_YEAR, display_value, history_reason, import_workbook, max_year, preview_workbook
 from ..models import DataValue, ImportBatch, ResultStatus
 
 SESSION_KEY = "excel_import"
@@ -287,12 +287,12 @@ def import_batch(request, pk):
         DataValue.history.filter(history_change_reason=history_reason(batch)),
         county_field="report__county",
     ).select_related("element", "report__county")
-    page = Paginator(history.order_by("report__county__code", "report__year", "element__order"), 100)
-    return render(
-        request,
-        "indicators/excel/batch.html",
-        {"batch": batch, "page_obj": page.get_page(request.GET.get("page"))},
-    )
+    page = Paginator(
+        history.order_by("report__county__code", "report__year", "element__order"), 100
+    ).get_page(request.GET.get("page"))
+    for record in page:
+        record.display = display_value(record.value, record.element)
+    return render(request, "indicators/excel/batch.html", {"batch": batch, "page_obj": page})
 
 
 @login_required
