@@ -17,7 +17,10 @@ def designate_pilots(
     designation_year: int | None = None,
     status: str = PilotDesignation.Status.ACTIVE,
 ) -> list[PilotDesignation]:
-    """Designate (or re-designate) the counties with these GB/T 2260 codes as pilots. All or nothing."""
+    """Designate (or re-designate) the counties with these GB/T 2260 codes as pilots. All or nothing.
+
+    Their stored scores are recomputed (on commit), since pilot years change how they are judged.
+    """
     codes = [code.strip() for code in codes if code.strip()]
     if not codes:
         raise ValidationError(_("Name at least one county code."))
@@ -40,4 +43,23 @@ def designate_pilots(
             },
         )
         designations.append(designation)
+    _rescore(county.pk for county in counties.values())
     return designations
+
+
+def _rescore(county_ids) -> None:
+    """Pilot years decide the cumulative window and the baseline: rescore every reported year of these counties."""
+    from indicators.models import AnnualReport
+    from indicators.services import request_score_recompute
+
+    pairs = AnnualReport.objects.filter(county_id__in=list(county_ids)).values_list("county_id", "year")
+    request_score_recompute(pairs, include_next_year=False)
+
+
+@transaction.atomic
+def update_designation(designation: PilotDesignation) -> PilotDesignation:
+    """Save a changed designation (years, batch, status) and rescore the county."""
+    designation.full_clean()
+    designation.save()
+    _rescore([designation.county_id])
+    return designation

@@ -15,7 +15,7 @@ from .forms import DesignationForm, PilotStatusForm
 from .models import PilotDesignation
 from .scoping import get_county_or_404, visible_leagues
 from .selectors import county_list
-from .services import designate_pilots
+from .services import designate_pilots, update_designation
 
 PAGE_SIZE = 25
 
@@ -119,7 +119,7 @@ def pilot_edit(request, code):
     pilot = get_object_or_404(PilotDesignation.objects.select_related("county"), county__code=code)
     form = PilotStatusForm(request.POST or None, instance=pilot)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        update_designation(form.instance)
         messages.success(
             request, _("The pilot designation of %(county)s was saved.") % {"county": pilot.county}
         )

@@ -63,7 +63,9 @@ def request_score_recompute(
 ) -> set[tuple[int, int]]:
     """Mark ``(county_id, year)`` pairs stale now and enqueue their recomputation when the transaction commits.
 
-    Calls within one transaction coalesce into a single task; nothing is enqueued on rollback (the stale marks
+    Calls within one transaction coalesce into a single task: pairs join a pending task registered at the same or
+    an outer savepoint level, which survives any rollback that would undo this change (recomputing a pair whose
+    change was rolled back is harmless). Nothing is enqueued on rollback of the whole transaction (the stale marks
     roll back too). Returns the pairs marked.
     """
     from .tasks import recompute_scores
@@ -89,7 +91,7 @@ def request_score_recompute(
     current_savepoints = set(connection.savepoint_ids)
     for savepoints, callback, _robust in connection.run_on_commit:
         queued = getattr(callback, "recompute_pairs", None)
-        if queued is not None and savepoints == current_savepoints:
+        if queued is not None and savepoints <= current_savepoints:
             queued.update(affected)
             return affected
 

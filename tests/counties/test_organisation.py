@@ -69,3 +69,18 @@ def test_designate_pilot_refuses_end_before_start():
     with pytest.raises(CommandError):
         call_command("designate_pilot", "150121", "--start", "2026", "--end", "2024")
     assert not PilotDesignation.objects.exists()
+
+
+def test_designation_rescores_the_countys_reported_years(django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from indicators import tasks
+    from tests import factories
+
+    county = factories.county("150121")
+    factories.ReportFactory(county=county, year=2023)
+    factories.ReportFactory(county=county, year=2024)
+    with mock.patch.object(tasks.recompute_scores, "delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("designate_pilot", "150121", "--start", "2024", "--end", "2026")
+    delay.assert_called_once_with([(county.pk, 2023), (county.pk, 2024)])

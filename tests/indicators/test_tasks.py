@@ -57,6 +57,24 @@ def test_calls_within_one_transaction_coalesce_into_one_task(cid, django_capture
     delay.assert_called_once_with([(cid, 2024), (cid, 2025), (other, 2023), (other, 2024)])
 
 
+def test_calls_in_nested_savepoints_coalesce_and_survive_an_inner_rollback(
+    cid, django_capture_on_commit_callbacks
+):
+    other = factories.county("150122").pk
+    with mock.patch.object(tasks.recompute_scores, "delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            with transaction.atomic():
+                request_score_recompute([(cid, 2024)], include_next_year=False)
+                with transaction.atomic():
+                    request_score_recompute([(other, 2023)], include_next_year=False)
+                with pytest.raises(RuntimeError), transaction.atomic():
+                    request_score_recompute([(other, 2020)], include_next_year=False)
+                    raise RuntimeError("this inner change fails")
+    assert len(callbacks) == 1
+    delay.assert_called_once_with([(cid, 2024), (other, 2020), (other, 2023)])
+    assert set(StaleScore.objects.values_list("county_id", "year")) == {(cid, 2024), (other, 2023)}
+
+
 def test_a_new_mark_refreshes_marked_at(cid):
     request_score_recompute([(cid, 2024)], include_next_year=False)
     StaleScore.objects.update(marked_at=timezone.now() - datetime.timedelta(hours=1))
