@@ -6,9 +6,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUES = sorted(
-    p for p in ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts
-)
+CATALOGUES = sorted(p for p in ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts)
 
 
 def test_there_are_catalogues_for_the_project_and_apps():
