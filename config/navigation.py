@@ -1,6 +1,7 @@
 """The navigation bar: each app lists its entries in ``<app>/navigation.py`` as ``ITEMS``.
 
-An entry names a URL, a label and the roles that may use it; the bar shows each user only their entries.
+An entry names a URL, a label, the roles that may use it and optionally a menu group; the bar shows each user
+only their entries, groups of several entries as drop-down menus.
 """
 
 from dataclasses import dataclass
@@ -8,8 +9,13 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import pgettext_lazy
 
 ALL_ROLES = ("county_staff", "league_staff", "region_staff", "auditor")
+
+GROUP_DATA = pgettext_lazy("menu", "Data reporting")
+GROUP_TRAINING = pgettext_lazy("menu", "Training")
+GROUP_SETTINGS = pgettext_lazy("menu", "Programme settings")
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,7 @@ class NavItem:
     label: str
     roles: tuple[str, ...] = ALL_ROLES
     order: int = 100
+    group: str = ""
 
 
 def _all_items() -> list[NavItem]:
@@ -31,11 +38,17 @@ def _all_items() -> list[NavItem]:
     return sorted(items, key=lambda item: item.order)
 
 
+def _is_active(url: str, current_path: str) -> bool:
+    return url == current_path or (url != "/" and current_path.startswith(url))
+
+
 def items_for(user, current_path: str = "") -> list[dict]:
+    """Entries for ``user``: ``{"label", "url", "active"}`` or ``{"label", "children", "active"}`` for a group."""
     if not getattr(user, "is_authenticated", False):
         return []
     role = "region_staff" if user.is_superuser else user.role
-    result = []
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in _all_items():
         if role not in item.roles:
             continue
@@ -43,6 +56,16 @@ def items_for(user, current_path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = url != "/" and current_path.startswith(url) or url == current_path
-        result.append({"url": url, "label": item.label, "active": active})
-    return result
+        entry = {"url": url, "label": item.label, "active": _is_active(url, current_path)}
+        if not item.group:
+            entries.append(entry)
+            continue
+        key = str(item.group)
+        if key not in groups:
+            groups[key] = {"label": item.group, "children": [], "active": False}
+            entries.append(groups[key])
+        groups[key]["children"].append(entry)
+        groups[key]["active"] |= entry["active"]
+    return [
+        entry["children"][0] if len(entry.get("children", [None, None])) == 1 else entry for entry in entries
+    ]

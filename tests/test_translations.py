@@ -30,3 +30,14 @@ def test_compiled_catalogue_is_up_to_date(po_path):
     for entry in po.translated_entries():
         key = (entry.msgctxt, entry.msgid)
         assert key in compiled, f"{entry.msgid!r} is not compiled: run `make messages`"
+
+
+def test_the_same_english_text_reads_the_same_in_chinese_across_apps():
+    """Django merges the catalogues, so one msgid must have one translation (use pgettext to distinguish)."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            text = entry.msgstr or entry.msgstr_plural.get(0, "")
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[po_path.parts[-5]] = text
+    conflicts = {key[1]: apps for key, apps in seen.items() if len(set(apps.values())) > 1}
+    assert conflicts == {}

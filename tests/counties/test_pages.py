@@ -78,14 +78,26 @@ def test_league_staff_cannot_open_a_county_of_another_league(client_for, league_
     assert client_for(league_staff).get(reverse("counties:detail", args=["150122"])).status_code == 200
 
 
-def test_navigation_shows_each_role_its_entries(client_for, county_staff, region):
-    county_nav = [
-        item["url"]
-        for item in client_for(county_staff).get(reverse("home"), follow=True).context["nav_items"]
-    ]
-    region_nav = [item["url"] for item in client_for(region).get(reverse("home")).context["nav_items"]]
-    assert reverse("counties:list") not in county_nav
-    assert reverse("counties:list") in region_nav
+def _nav_urls(entries):
+    urls = []
+    for entry in entries:
+        urls.extend(child["url"] for child in entry["children"]) if "children" in entry else urls.append(
+            entry["url"]
+        )
+    return urls
+
+
+def test_navigation_shows_each_role_its_entries_grouped_in_menus(client_for, county_staff, region, auditor):
+    county_nav = client_for(county_staff).get(reverse("home"), follow=True).context["nav_items"]
+    region_nav = client_for(region).get(reverse("home")).context["nav_items"]
+    auditor_nav = client_for(auditor).get(reverse("home")).context["nav_items"]
+    assert reverse("counties:list") not in _nav_urls(county_nav)
+    assert reverse("counties:list") in _nav_urls(region_nav)
+    assert reverse("counties:designate") in _nav_urls(region_nav)
+    assert reverse("counties:designate") not in _nav_urls(auditor_nav)
+    data_menu = next(entry for entry in region_nav if entry["label"] == "数据报送")
+    assert reverse("indicators:review_queue") in [child["url"] for child in data_menu["children"]]
+    assert all("children" not in entry or len(entry["children"]) > 1 for entry in county_nav)
 
 
 def test_language_switcher_offers_english(client_for, region):
@@ -156,3 +168,9 @@ def test_region_staff_mark_a_pilot_accepted(client_for, region, pilots):
     )
     assert response.status_code == 302
     assert factories.PilotDesignation.objects.get(county__code="150121").status == "passed"
+
+
+def test_portal_is_chinese_by_default_whatever_the_browser_asks(client_for, region):
+    response = client_for(region).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "试点县" in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
