@@ -216,3 +216,27 @@ def test_the_victims_own_user_does_see_the_data(client_for, victim_data):
     detail = client.get(reverse("indicators:report_detail", kwargs={"code": VICTIM, "year": 2024}))
     assert detail.status_code == 200
     assert "987" in detail.content.decode()
+
+
+@pytest.mark.parametrize("role", ["county_staff", "league_staff", "region_staff", "auditor"])
+def test_every_page_answers_every_role_without_a_server_error(client_for, victim_data, role):
+    user = {
+        "county_staff": lambda: factories.UserFactory(username="victim_owner"),
+        "league_staff": lambda: factories.league_user("150100", username="league_walk"),
+        "region_staff": lambda: factories.region_user(username="region_walk"),
+        "auditor": lambda: factories.auditor_user(username="auditor_walk"),
+    }[role]()
+    client = client_for(user)
+    answered = {}
+    for name, kwargs in OBJECT_ROUTES.items():
+        answered[name] = client.get(reverse(name, kwargs=kwargs(victim_data))).status_code
+    for name, params in LIST_ROUTES.items():
+        answered[name] = client.get(reverse(name), params).status_code
+    assert all(code < 500 for code in answered.values()), answered
+    readable = {
+        "counties:detail",
+        "indicators:report_detail",
+        "indicators:county_dashboard",
+        "training:event_detail",
+    }
+    assert all(answered[name] == 200 for name in readable), answered
