@@ -413,43 +413,43 @@ def _require_region(user) -> None:
         raise PermissionDenied(_("Only the regional office may review reports."))
 
 
+def _review(report, user, to_status, comment, expected_version, from_statuses):
+    """A regional-office step: move the report and record who reviewed it, when, and why."""
+
+    def apply(locked):
+        _move(locked, to_status, user, comment)
+        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, comment
+
+    return _transition(report, user, expected_version, from_statuses, lambda r: None, apply)
+
+
+def _required_text(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise TransitionNotAllowed(message)
+    return text
+
+
 def approve_report(report: AnnualReport, user, *, comment: str = "", expected_version: int | None = None):
     """The regional office approves a submitted report, which locks it."""
     _require_region(user)
-
-    def apply(locked):
-        _move(locked, ReportStatus.APPROVED, user, comment)
-        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, comment
-
-    return _transition(report, user, expected_version, (ReportStatus.SUBMITTED,), lambda r: None, apply)
+    return _review(report, user, ReportStatus.APPROVED, comment, expected_version, (ReportStatus.SUBMITTED,))
 
 
 def return_report(report: AnnualReport, user, comment: str, *, expected_version: int | None = None):
     """The regional office returns a submitted report to the county with a comment saying what to fix."""
     _require_region(user)
-    comment = (comment or "").strip()
-    if not comment:
-        raise TransitionNotAllowed(_("Say why the report is returned: the county needs to know what to fix."))
-
-    def apply(locked):
-        _move(locked, ReportStatus.RETURNED, user, comment)
-        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, comment
-
-    return _transition(report, user, expected_version, (ReportStatus.SUBMITTED,), lambda r: None, apply)
+    comment = _required_text(
+        comment, _("Say why the report is returned: the county needs to know what to fix.")
+    )
+    return _review(report, user, ReportStatus.RETURNED, comment, expected_version, (ReportStatus.SUBMITTED,))
 
 
 def reopen_report(report: AnnualReport, user, reason: str, *, expected_version: int | None = None):
     """The regional office unlocks an approved report (back to draft), giving the reason."""
     _require_region(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise TransitionNotAllowed(_("Give the reason for reopening an approved report."))
-
-    def apply(locked):
-        _move(locked, ReportStatus.DRAFT, user, reason)
-        locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, reason
-
-    return _transition(report, user, expected_version, (ReportStatus.APPROVED,), lambda r: None, apply)
+    reason = _required_text(reason, _("Give the reason for reopening an approved report."))
+    return _review(report, user, ReportStatus.DRAFT, reason, expected_version, (ReportStatus.APPROVED,))
 
 
 def _bulk(reports, action) -> tuple[list[AnnualReport], list[tuple[AnnualReport, str]]]:

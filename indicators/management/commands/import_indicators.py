@@ -4,33 +4,19 @@ Exit status 0 when the file landed (or, with ``--dry-run``, would land) or chang
 is refused, with every problem listed as row, column, value and why.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from config.spreadsheets import SpreadsheetError, read_upload
-from counties.models import User
+from counties.cli import ImportCommandMixin
 from indicators.importing import import_workbook
 
 
-class Command(BaseCommand):
+class Command(ImportCommandMixin, BaseCommand):
     help = "Import annual data from an Excel file (first sheet, codes row county_code, …); all or nothing."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="the .xlsx file")
-        parser.add_argument("--user", required=True, help="the user importing (scope, history)")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check and show the changes, write nothing"
-        )
-
     def handle(self, *args, file, user, dry_run=False, **options):
-        try:
-            importer = User.objects.get(username=user, is_active=True)
-        except User.DoesNotExist as exc:
-            raise CommandError(f"no active user named {user!r}") from exc
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{file}: no such file")
+        importer = self.importing_user(user)
+        path = self.existing_file(file)
         try:
             with path.open("rb") as handle:
                 data = read_upload(handle)

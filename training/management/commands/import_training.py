@@ -4,30 +4,20 @@ Exit status 0 when the file landed (or would land); non-zero when refused, with 
 column, value and why.
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from counties.models import User
+from counties.cli import ImportCommandMixin
 from training.importing import import_events
 
 
-class Command(BaseCommand):
+class Command(ImportCommandMixin, BaseCommand):
     help = "Import training and publicity events from an Excel file (the events template); all or nothing."
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="the .xlsx file")
-        parser.add_argument("--user", required=True, help="the user importing (scope, history)")
-        parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    dry_run_help = "check and count, write nothing"
 
     def handle(self, *args, file, user, dry_run=False, **options):
-        try:
-            importer = User.objects.get(username=user, is_active=True)
-        except User.DoesNotExist as exc:
-            raise CommandError(f"no active user named {user!r}") from exc
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{file}: no such file")
+        importer = self.importing_user(user)
+        path = self.existing_file(file)
         with path.open("rb") as handle:
             result = import_events(importer, handle, file_name=path.name, dry_run=dry_run)
         if not result.ok:
