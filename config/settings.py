@@ -6,6 +6,7 @@ MAX_UPLOAD_MB. A ``.env`` file beside manage.py is read when present.
 """
 
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -130,6 +131,8 @@ MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Uploaded workbooks wait here between preview and confirmation (shared by all app servers; cleaned after 24 h).
+IMPORT_STAGING_DIR = env.path("IMPORT_STAGING_DIR", default=Path(tempfile.gettempdir()) / "ip-portal-imports")
 
 # Security: on by default whenever DEBUG is off (production behind HTTPS).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

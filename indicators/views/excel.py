@@ -47,9 +47,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 
 def staging_dir() -> Path:
-    directory = Path(
-        getattr(settings, "IMPORT_STAGING_DIR", Path(tempfile.gettempdir()) / "ip-portal-imports")
-    )
+    directory = Path(settings.IMPORT_STAGING_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
