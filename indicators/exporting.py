@@ -290,8 +290,8 @@ def audit_pairs_queryset(user, year: int | None = None) -> QuerySet[AnnualReport
     return qs.filter(year=year) if year else qs
 
 
-def summary_sheet(user, year: int | None = None, *, league: str = "") -> AuditSheet:
-    """汇总: one row per (county, year) with a report or a stored score."""
+def summary_sheet(user, year: int | None = None, *, league: str = "", status: str = "") -> AuditSheet:
+    """汇总: one row per (county, year) with a report or a stored score (``status``: only reports in it)."""
     counties = visible_counties(user)
     if league:
         counties = counties.filter(league__code=league)
@@ -300,11 +300,15 @@ def summary_sheet(user, year: int | None = None, *, league: str = "") -> AuditSh
     reports = AnnualReport.objects.filter(county_id__in=county_map)
     if year:
         scores, reports = scores.filter(year=year), reports.filter(year=year)
+    if status:
+        reports = reports.filter(status=status)
     by_pair: dict[tuple[int, int], list] = {}
     for score in scores:
         by_pair.setdefault((score.county_id, score.year), [None, None])[0] = score
     for report in reports.only("county_id", "year", "status"):
         by_pair.setdefault((report.county_id, report.year), [None, None])[1] = report
+    if status:
+        by_pair = {pair: found for pair, found in by_pair.items() if found[1] is not None}
     not_reported = _("Not reported")
     rows = []
     for county_id, pair_year in sorted(by_pair, key=lambda p: (county_map[p[0]].code, p[1])):

@@ -57,19 +57,16 @@ def _row(event: TrainingEvent) -> list:
     ]
 
 
-def audit_rows(user, year: int | None = None) -> list[list]:
-    """The sheet's data rows: events of the counties ``user`` may see, by county and date."""
-    events = event_list(user, year=year).order_by("county__code", "date", "pk")
-    return [_row(event) for event in events]
+def events_sheet(events) -> AuditSheet:
+    """The 培训 sheet for ``events`` (a queryset from ``selectors.event_list``, already scoped and filtered)."""
+    return AuditSheet(
+        title=SHEET_TITLE,
+        headers=HEADERS,
+        rows=[_row(event) for event in events.order_by("county__code", "date", "pk")],
+        number_formats={"日期": "yyyy-mm-dd", "年度": "0"},
+        widths={"名称": 36, "主办单位": 24, "地点": 20},
+    )
 
 
 def audit_sheets(user, year: int | None = None) -> list[AuditSheet]:
-    return [
-        AuditSheet(
-            title=SHEET_TITLE,
-            headers=HEADERS,
-            rows=audit_rows(user, year),
-            number_formats={"日期": "yyyy-mm-dd", "年度": "0"},
-            widths={"名称": 36, "主办单位": 24, "地点": 20},
-        )
-    ]
+    return [events_sheet(event_list(user, year=year))]

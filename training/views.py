@@ -21,9 +21,11 @@ from counties.scoping import (
     visible_counties,
     visible_leagues,
 )
+from indicators.exporting import xlsx_response
 from indicators.services import ReportLocked, is_year_locked
 
 from . import importing, selectors, services
+from .audit import events_sheet
 from .forms import EventForm, EvidenceForm, UploadForm
 from .models import AudienceCategory, EventEvidence, EventKind, TrainingEvent
 
@@ -64,6 +66,8 @@ def event_list(request):
     }
     county = get_county_or_404(user, filters["county"]) if filters["county"] else None
     events = selectors.event_list(user, **filters)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response("培训宣传活动.xlsx", [events_sheet(events)])
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -39,7 +39,7 @@ from ..exporting import (
     xlsx_response,
 )
 from ..importing import MIN_YEAR, display_value, history_reason, import_workbook, max_year, preview_workbook
-from ..models import DataValue, ImportBatch, ResultStatus
+from ..models import DataValue, ImportBatch, ReportStatus, ResultStatus
 
 SESSION_KEY = "excel_import"
 STAGING_MAX_AGE_SECONDS = 24 * 3600
@@ -337,7 +337,10 @@ def export_results(request):
 def export_summary(request):
     """Scores and reporting status per county and year (汇总), e.g. for the completeness and report lists."""
     year, league = _export_filters(request)
-    sheet = summary_sheet(request.user, year, league=league)
+    status = request.GET.get("status", "")
+    if status not in ReportStatus.values:
+        status = ""
+    sheet = summary_sheet(request.user, year, league=league, status=status)
     return xlsx_response(f"报送与得分{'-' + str(year) if year else ''}.xlsx", [sheet])
 
 

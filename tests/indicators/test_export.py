@@ -252,3 +252,23 @@ def test_the_results_and_completeness_pages_link_to_their_exports(client_for, re
     grid = client_for(region).get(reverse("indicators:completeness"), {"league": "150100"})
     assert grid.status_code == 200
     assert f"{reverse('indicators:export_summary')}?league=150100" in grid.content.decode()
+
+
+def test_the_review_queue_exports_the_submitted_reports(client_for, region):
+    from indicators.models import ReportStatus
+
+    factories.ReportFactory(county=factories.county("150121"), year=2024, status=ReportStatus.SUBMITTED)
+    factories.ReportFactory(county=factories.county("150122"), year=2024, status=ReportStatus.DRAFT)
+    stored_score("150122")
+    queue = client_for(region).get(reverse("indicators:review_queue"))
+    assert f"{reverse('indicators:export_summary')}?status=submitted" in queue.content.decode()
+    workbook = downloaded(
+        client_for(region).get(reverse("indicators:export_summary"), {"status": "submitted"})
+    )
+    assert [(r[1], r[8]) for r in sheet_rows(workbook.worksheets[0])[1:]] == [("150121", "已提交")]
+
+
+def test_the_dashboard_links_to_the_summary_export_of_its_year(client_for, region):
+    stored_score("150121", year=2024)
+    page = client_for(region).get(reverse("indicators:dashboard"), {"year": 2024})
+    assert f"{reverse('indicators:export_summary')}?year=2024" in page.content.decode()

@@ -54,3 +54,22 @@ def test_the_auditor_workbook_contains_the_training_sheet(auditor, event_factory
     data = dict(zip(HEADERS, rows[1], strict=False))
     assert data["名称"] == "'@SUM(A1)" and data["管理人员"] == 12
     assert data["日期"].date() == datetime.date(2024, 6, 1)
+
+
+def test_the_event_list_exports_what_it_shows(client_for, county_staff, event_factory):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    event_factory(title='=HYPERLINK("x")', date=datetime.date(2024, 5, 1))
+    event_factory(title="专利培训2023", date=datetime.date(2023, 5, 1))
+    event_factory("150122", title="别县培训", date=datetime.date(2024, 5, 1))
+    client = client_for(county_staff)
+    page = client.get(reverse("training:event_list"), {"year": 2024})
+    assert "format=xlsx" in page.content.decode()
+    response = client.get(reverse("training:event_list"), {"year": 2024, "format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook["培训"]
+    titles = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ['\'=HYPERLINK("x")']
