@@ -39,7 +39,7 @@ def test_defaults_are_sqlite_in_the_project_and_in_process_tasks():
     values = _settings()
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(ROOT / "db.sqlite3")
-    assert values["eager"] is True and values["broker"] == "memory://"
+    assert values["eager"] is True and values["broker"] == "memory://localhost/"
     assert values["debug"] is False
     assert (values["lang"], values["tz"]) == ("zh-hans", "Asia/Shanghai")
 
