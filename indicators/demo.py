@@ -3,14 +3,15 @@ the entry and workflow services so that history and transitions look real. Idemp
 already has a report is left alone.
 
 Older years are approved, last year is mostly submitted (some approved, one returned with a comment), and the
-current year is a draft (complete for the demo county, partly filled elsewhere).
+current year is a draft (complete for the demo county, partly filled elsewhere). Every other county reports the
+two years before the current one (approved): the comparison group of the dashboards.
 """
 
 import random
 from decimal import Decimal
 
 from counties.demo import DEMO_COUNTY
-from counties.models import PilotDesignation, Role, User
+from counties.models import County, PilotDesignation, Role, User
 
 from . import selectors, services
 from .models import AnnualReport
@@ -163,5 +164,25 @@ def seed(stdout):
                 services.return_report(report, region, RETURN_COMMENT)
             elif year < this_year - 1 or county.code in APPROVED_EARLY:
                 services.approve_report(report, region, comment="数据完整，予以通过。")
+    seeded.extend(_seed_comparison_group(region, this_year))
     services.request_score_recompute(seeded)
     stdout.write(f"Annual data: {len(seeded)} demo reports seeded.")
+
+
+def _seed_comparison_group(region, this_year: int) -> list[tuple[int, int]]:
+    """Two approved years for every county that is not a pilot (idempotent like the pilots' data)."""
+    seeded = []
+    for county in County.objects.filter(pilot__isnull=True).order_by("code"):
+        rng = random.Random(f"demo-comparison-{county.code}")
+        values = _base_values(rng)
+        for year in (this_year - 2, this_year - 1):
+            if year == this_year - 1:
+                values = _next_year(values, rng)
+            if AnnualReport.objects.filter(county=county, year=year).exists():
+                continue
+            report = AnnualReport(county=county, year=year)
+            _save(report, _as_input(values), region)
+            services.submit_report(report, region)
+            services.approve_report(report, region, comment="数据完整，予以通过。")
+            seeded.append((county.pk, year))
+    return seeded
