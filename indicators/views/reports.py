@@ -145,7 +145,6 @@ def _entry_context(county, year, report, elements, previous, stored, form, deriv
         "types": {e.code: e.value_type for e in elements},
         "labels": _live_labels(),
     }
-    training_url = reverse("training:event_list") if _url_exists("training:event_list") else ""
     return {
         "county": county,
         "year": year,
@@ -155,7 +154,7 @@ def _entry_context(county, year, report, elements, previous, stored, form, deriv
         "groups": groups,
         "live": live,
         "pilot": pilot,
-        "training_url": f"{training_url}?county={county.code}&year={year}" if training_url else "",
+        "training_url": f"{reverse('training:event_list')}?county={county.code}&year={year}",
     }
 
 
@@ -174,14 +173,6 @@ def _live_labels() -> dict[str, str]:
         "big_change": _("More than 50%% change from last year (%(before)s): please explain below."),
         "invalid": _("Not a valid value."),
     }
-
-
-def _url_exists(name: str) -> bool:
-    try:
-        reverse(name)
-    except Exception:  # noqa: BLE001 - NoReverseMatch while the training pages are not there yet
-        return False
-    return True
 
 
 # --- Detail and workflow ------------------------------------------------------------------------------
