@@ -35,7 +35,7 @@ from counties.scoping import changeable_counties
 
 from .models import AnnualReport, DataElement, DataValue, ImportBatch, ReportStatus, ValueType
 from .parsing import ValueParseError, is_blank, normalise_text, parse_value, validate_values
-from .services import request_score_recompute
+from .services import ReportLocked, back_to_draft, ensure_values_changeable, request_score_recompute
 
 CODE_HEADER = "county_code"
 NAME_HEADER = "county_name"
@@ -482,6 +482,16 @@ def plan_import(
                     % {"year": year, "county": county.name},
                 )
             )
+        elif pair_plan.changes and report is not None:
+            report.county = county
+            try:
+                ensure_values_changeable(report, user)
+            except ReportLocked as exc:
+                plan.problems.append(
+                    ImportProblem(
+                        row.number, row.letters.get(YEAR_HEADER, ""), YEAR_HEADER, str(year), exc.message
+                    )
+                )
         plan.pairs.append(pair_plan)
     plan.problems.sort(key=lambda p: (p.row or 0, len(p.column), p.column))
     return plan
@@ -603,6 +613,11 @@ def _apply(plan: ImportPlan, user) -> ImportBatch:
             default_user=history_user,
             default_change_reason=reason,
         )
+    for pair in changed:
+        if pair.report.status == ReportStatus.RETURNED:
+            back_to_draft(pair.report, user, reason)
+            pair.report._history_user, pair.report._change_reason = history_user, reason
+            pair.report.save(update_fields=["status"])
     AnnualReport.objects.filter(pk__in=existing_ids).update(version=F("version") + 1, updated_at=now)
     request_score_recompute([(pair.county.pk, pair.year) for pair in changed])
     return batch

@@ -53,6 +53,38 @@ def ensure_editable(report: AnnualReport) -> None:
         raise ReportLocked(report)
 
 
+def ensure_values_changeable(report: AnnualReport, user) -> None:
+    """The one rule for changing a report's values, by form or import: never when approved; while submitted
+    (under review) only by the regional office. Raises ``ReportLocked`` with the reason."""
+    ensure_editable(report)
+    if report.status == ReportStatus.SUBMITTED and not user.is_region_staff:
+        raise ReportLocked(
+            report,
+            _(
+                "The %(year)s report of %(county)s has been submitted and is awaiting review; it can be "
+                "changed again once the regional office returns it."
+            )
+            % {"year": report.year, "county": report.county.name},
+        )
+
+
+def may_change_values(report: AnnualReport | None, user) -> bool:
+    if report is None:
+        return True
+    try:
+        ensure_values_changeable(report, user)
+    except ReportLocked:
+        return False
+    return True
+
+
+def back_to_draft(report: AnnualReport, user, reason: str = "") -> None:
+    """A returned report whose data changes goes back to draft (the county is fixing it); call inside the
+    transaction that changes the data."""
+    if report.status == ReportStatus.RETURNED:
+        _move(report, ReportStatus.DRAFT, user, reason)
+
+
 def is_year_locked(county_id: int, year: int) -> bool:
     """Whether the (county, year) report exists and is approved (so its data and events are locked)."""
     return AnnualReport.objects.filter(county_id=county_id, year=year, status=ReportStatus.APPROVED).exists()
@@ -267,16 +299,7 @@ def save_report_values(
             locked = AnnualReport.objects.select_for_update().get(pk=locked.pk)
         else:
             locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        ensure_editable(locked)
-        if locked.status == ReportStatus.SUBMITTED and not user.is_region_staff:
-            raise ReportLocked(
-                locked,
-                _(
-                    "The %(year)s report of %(county)s has been submitted and is awaiting review; it can be "
-                    "changed again once the regional office returns it."
-                )
-                % {"year": locked.year, "county": locked.county.name},
-            )
+        ensure_values_changeable(locked, user)
         if expected_version is not None and int(expected_version) != locked.version:
             raise ReportConflict(locked)
         prepared = prepare_report_values(locked, raw_values, comments, elements=elements)
@@ -308,8 +331,7 @@ def save_report_values(
             row._history_user = user
             row._change_reason = change_reason
             row.save()
-        if locked.status == ReportStatus.RETURNED:
-            _move(locked, ReportStatus.DRAFT, user, "")
+        back_to_draft(locked, user)
         locked.version += 1
         locked._history_user = user
         locked.save()

@@ -45,9 +45,7 @@ def _county_and_year(request, code, year, *, for_change=False):
 
 
 def _may_edit(user, report) -> bool:
-    if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        return True
-    return report.status == ReportStatus.SUBMITTED and user.is_region_staff
+    return services.may_change_values(report, user)
 
 
 # --- Entry --------------------------------------------------------------------------------------------

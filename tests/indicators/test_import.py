@@ -235,6 +235,32 @@ def test_an_approved_report_is_locked_against_imports(county_staff):
     )
 
 
+def test_a_submitted_report_is_changed_by_import_only_by_the_regional_office(county_staff, region):
+    """Import and browser entry follow the same rule: a report under review is the reviewer's to correct."""
+    import_workbook(workbook_bytes([row()]), "a.xlsx", county_staff)
+    AnnualReport.objects.update(status=ReportStatus.SUBMITTED)
+    refused = import_workbook(workbook_bytes([row(gi_products=7)]), "b.xlsx", county_staff)
+    assert not refused.plan.ok
+    assert any("审核" in p.message for p in refused.plan.problems)
+    assert values_of()["gi_products"] == FILLED["gi_products"]
+    corrected = import_workbook(workbook_bytes([row(gi_products=7)]), "b.xlsx", region)
+    assert corrected.landed
+    assert values_of()["gi_products"] == 7
+    assert AnnualReport.objects.get().status == ReportStatus.SUBMITTED
+
+
+def test_importing_into_a_returned_report_moves_it_back_to_draft(county_staff):
+    import_workbook(workbook_bytes([row()]), "a.xlsx", county_staff)
+    AnnualReport.objects.update(status=ReportStatus.RETURNED)
+    result = import_workbook(workbook_bytes([row(gi_products=7)]), "fix.xlsx", county_staff)
+    assert result.landed
+    report = AnnualReport.objects.get()
+    assert report.status == ReportStatus.DRAFT
+    step = report.transitions.get()
+    assert (step.from_status, step.to_status, step.actor) == ("returned", "draft", county_staff)
+    assert "fix.xlsx" in step.comment
+
+
 @pytest.mark.parametrize(
     "codes, message_field",
     [
