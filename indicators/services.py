@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +35,8 @@ from .models import (
     StaleScore,
 )
 from .parsing import Problem, ValueParseError, parse_value, validate_values
+
+logger = logging.getLogger(__name__)
 
 
 class ReportLocked(Exception):
@@ -100,8 +103,6 @@ def request_score_recompute(
     change was rolled back is harmless). Nothing is enqueued on rollback of the whole transaction (the stale marks
     roll back too). Returns the pairs marked.
     """
-    from .tasks import recompute_scores
-
     affected = set()
     for county_id, year in pairs:
         affected.add((int(county_id), int(year)))
@@ -118,7 +119,7 @@ def request_score_recompute(
     )
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        recompute_scores.delay(sorted(affected))
+        _enqueue(affected)
         return affected
     current_savepoints = set(connection.savepoint_ids)
     for savepoints, callback, _robust in connection.run_on_commit:
@@ -128,11 +129,24 @@ def request_score_recompute(
             return affected
 
     def enqueue():
-        recompute_scores.delay(sorted(enqueue.recompute_pairs))
+        _enqueue(enqueue.recompute_pairs)
 
     enqueue.recompute_pairs = set(affected)
     transaction.on_commit(enqueue)
     return affected
+
+
+def _enqueue(pairs: set[tuple[int, int]]) -> None:
+    """Send the task (or run it, in-process). A failure never undoes the committed change: it is logged and
+    the pairs stay marked stale for the sweep (Celery beat, or ``manage.py recompute_scores``)."""
+    from .tasks import recompute_scores
+
+    try:
+        recompute_scores.delay(sorted(pairs))
+    except Exception:  # noqa: BLE001 - broker down or an in-process failure: the stale marks remain
+        logger.exception(
+            "Score recomputation of %s pairs could not run now; they stay marked stale.", len(pairs)
+        )
 
 
 # --- Entry: parse, validate and save a report's values -------------------------------------------------

@@ -151,3 +151,17 @@ def test_command_recomputes_every_reported_pair_or_one_county_and_year(cid):
 def test_command_rejects_an_unknown_county(db):
     with pytest.raises(CommandError, match="999999"):
         call_command("recompute_scores", county="999999")
+
+
+def test_a_failing_recompute_never_undoes_the_change_and_leaves_the_pairs_stale(
+    cid, django_capture_on_commit_callbacks, caplog
+):
+    with mock.patch.object(tasks.recompute_scores, "delay", side_effect=ConnectionError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                make_report("150121", 2024)
+                request_score_recompute([(cid, 2024)], include_next_year=False)
+    assert set(StaleScore.objects.values_list("county_id", "year")) == {(cid, 2024)}
+    assert "stay marked stale" in caplog.text
+    assert tasks.sweep_stale_scores() == 1
+    assert not StaleScore.objects.exists()
