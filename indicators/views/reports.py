@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from counties.models import PilotDesignation
@@ -275,52 +276,46 @@ def _require_region(request):
         raise PermissionDenied
 
 
-@require_POST
-@login_required
-def report_approve(request, code, year):
-    _require_region(request)
-    return _workflow_step(
-        request,
-        code,
-        year,
-        ReviewForm,
-        lambda r, comment, version: services.approve_report(
-            r, request.user, comment=comment, expected_version=version
-        ),
-        _("The report was approved and is now locked."),
-    )
+def _review_view(form_class, step, success):
+    """A regional-office workflow step: ``step(report, user, comment, version)`` from a posted form."""
+
+    @require_POST
+    @login_required
+    def view(request, code, year):
+        _require_region(request)
+        return _workflow_step(
+            request,
+            code,
+            year,
+            form_class,
+            lambda report, comment, version: step(report, request.user, comment, version),
+            success,
+        )
+
+    return view
 
 
-@require_POST
-@login_required
-def report_return(request, code, year):
-    _require_region(request)
-    return _workflow_step(
-        request,
-        code,
-        year,
-        ReturnForm,
-        lambda r, comment, version: services.return_report(
-            r, request.user, comment, expected_version=version
-        ),
-        _("The report was returned to the county."),
-    )
-
-
-@require_POST
-@login_required
-def report_reopen(request, code, year):
-    _require_region(request)
-    return _workflow_step(
-        request,
-        code,
-        year,
-        ReopenForm,
-        lambda r, comment, version: services.reopen_report(
-            r, request.user, comment, expected_version=version
-        ),
-        _("The report was reopened; the county can change it again."),
-    )
+report_approve = _review_view(
+    ReviewForm,
+    lambda report, user, comment, version: services.approve_report(
+        report, user, comment=comment, expected_version=version
+    ),
+    gettext_lazy("The report was approved and is now locked."),
+)
+report_return = _review_view(
+    ReturnForm,
+    lambda report, user, comment, version: services.return_report(
+        report, user, comment, expected_version=version
+    ),
+    gettext_lazy("The report was returned to the county."),
+)
+report_reopen = _review_view(
+    ReopenForm,
+    lambda report, user, comment, version: services.reopen_report(
+        report, user, comment, expected_version=version
+    ),
+    gettext_lazy("The report was reopened; the county can change it again."),
+)
 
 
 @login_required
