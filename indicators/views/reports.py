@@ -414,19 +414,8 @@ def indicator_edit(request, code):
             weight=form.cleaned_data["weight"],
             reason=form.cleaned_data["reason"],
         )
-        if changed:
-            messages.success(
-                request, _("%(name)s updated; scores are being recomputed.") % {"name": indicator.name}
-            )
-        else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("indicators:catalogue")
-    history = indicator.history.select_related("history_user").order_by("-history_date")[:20]
-    return render(
-        request,
-        "indicators/catalogue/edit.html",
-        {"form": form, "object": indicator, "history": history, "kind": "indicator"},
-    )
+        return _catalogue_saved(request, indicator, changed)
+    return _catalogue_edit_page(request, form, indicator, "indicator")
 
 
 @login_required
@@ -438,19 +427,23 @@ def grade_band_edit(request, pk):
         changed = services.update_grade_band(
             band, request.user, min_score=form.cleaned_data["min_score"], reason=form.cleaned_data["reason"]
         )
-        if changed:
-            messages.success(
-                request, _("%(name)s updated; scores are being recomputed.") % {"name": band.name}
-            )
-        else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("indicators:catalogue")
-    history = band.history.select_related("history_user").order_by("-history_date")[:20]
-    return render(
-        request,
-        "indicators/catalogue/edit.html",
-        {"form": form, "object": band, "history": history, "kind": "band"},
-    )
+        return _catalogue_saved(request, band, changed)
+    return _catalogue_edit_page(request, form, band, "band")
+
+
+def _catalogue_saved(request, obj, changed: bool):
+    if changed:
+        messages.success(request, _("%(name)s updated; scores are being recomputed.") % {"name": obj.name})
+    else:
+        messages.info(request, _("Nothing changed."))
+    return redirect("indicators:catalogue")
+
+
+def _catalogue_edit_page(request, form, obj, kind: str):
+    """The edit form of an indicator or grade band with its last 20 recorded changes."""
+    history = obj.history.select_related("history_user").order_by("-history_date")[:20]
+    context = {"form": form, "object": obj, "history": history, "kind": kind}
+    return render(request, "indicators/catalogue/edit.html", context)
 
 
 urlpatterns = [
