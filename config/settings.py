@@ -130,6 +130,9 @@ STORAGES = {
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded evidence is private: readable by the application's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Uploaded workbooks wait here between preview and confirmation (shared by all app servers; cleaned after 24 h).
 IMPORT_STAGING_DIR = env.path("IMPORT_STAGING_DIR", default=Path(tempfile.gettempdir()) / "ip-portal-imports")
