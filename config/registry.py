@@ -10,7 +10,13 @@ The lower app (or the kernel) names the contract — a module name and what it m
 | ``<app>/inbox.py`` | ``inbox_items(user)`` → ``InboxItem`` list | ``config.inbox`` (待办 on every home page) |
 | ``<app>/audit.py`` | ``audit_sheets(user, year)`` → sheets | the auditor workbook (``indicators.exporting``) |
 | ``<app>/derived.py`` | ``derived_values(pairs)`` → values of derived elements | scoring (``indicators.scoring``) |
+| ``<app>/facts.py`` | ``county_facts(county_ids)`` → ``{county_id: {fact: value}}`` | the tranche gate, the pilot summary, the region home |
 | ``<app>/summary.py`` | ``summary_sections(county, designation)`` → dict | the pilot summary |
+
+Facts in use (an absent fact means the app that would provide it is not installed: treat as 0 / none):
+``open_findings``, ``overdue_findings``, ``red_findings`` (inspections); ``fund_allocated``, ``fund_disbursed``,
+``fund_spent`` (Decimal 万元), ``fund_execution_rate`` (fraction or None) (funding); ``tasks_completed``,
+``tasks_total`` (work-plan tasks).
 
 Modules are collected in ``INSTALLED_APPS`` order.
 """
@@ -43,3 +49,13 @@ def app_modules(module_name: str) -> tuple:
 def collect(module_name: str, attribute: str) -> list:
     """The ``attribute`` of every such module that defines it (functions, lists…)."""
     return [getattr(module, attribute) for module in app_modules(module_name) if hasattr(module, attribute)]
+
+
+def county_facts(county_ids) -> dict[int, dict]:
+    """Facts about counties contributed by every app's ``facts.py`` (merged per county)."""
+    county_ids = list(county_ids)
+    merged: dict[int, dict] = {county_id: {} for county_id in county_ids}
+    for contribute in collect("facts", "county_facts"):
+        for county_id, facts in contribute(county_ids).items():
+            merged.setdefault(county_id, {}).update(facts)
+    return merged
