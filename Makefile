@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint format migrate messages bench worker clean
+.PHONY: install demo test lint format migrate messages bench loadtest worker clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ messages: install ## extract and compile translations of every app and the proje
 
 bench: install ## performance benchmark (prints figures and ratios)
 	$(PY) -m tests.bench
+
+loadtest: install ## pages under load per role: gunicorn + locust headless, p50/p95/p99 (figures, not assertions)
+	$(PY) -m tests.loadtest
 
 worker: install ## a Celery worker with beat (needs REDIS_URL)
 	$(BIN)/celery -A config worker -B --loglevel=info
