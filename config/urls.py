@@ -26,6 +26,7 @@ urlpatterns = [
     path("counties/", include("counties.urls")),
     path("data/", include("indicators.urls")),
     path("training/", include("training.urls")),
+    path("funding/", include("funding.urls")),
 ]
 
 if settings.DEBUG:

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from funding.models import FundEntry, FundEvidence
 from indicators.models import AnnualReport, DataValue, GradeBand, ImportBatch, ReportStatus
 from tests import factories
 from training.models import EventAudience, EventEvidence, EventKind, TrainingEvent
@@ -43,6 +44,7 @@ PUBLIC_OR_GENERIC = {
     "indicators:import_preview",
     "indicators:import_confirm",
     "indicators:import_cancel",
+    "funding:gate_settings",
 }
 
 # Routes of one object of the victim county: (route name → kwargs builder), all must answer 403/404.
@@ -66,6 +68,14 @@ OBJECT_ROUTES = {
     "training:attendee_import": lambda d: {"pk": d["event"].pk},
     "training:evidence_download": lambda d: {"pk": d["evidence"].pk},
     "training:evidence_delete": lambda d: {"pk": d["evidence"].pk},
+    "funding:ledger": lambda d: {"code": VICTIM},
+    "funding:entry_create": lambda d: {"code": VICTIM},
+    "funding:entry_detail": lambda d: {"pk": d["fund_entry"].pk},
+    "funding:entry_update": lambda d: {"pk": d["fund_entry"].pk},
+    "funding:entry_delete": lambda d: {"pk": d["fund_entry"].pk},
+    "funding:evidence_upload": lambda d: {"pk": d["fund_entry"].pk},
+    "funding:evidence_download": lambda d: {"pk": d["fund_evidence"].pk},
+    "funding:evidence_delete": lambda d: {"pk": d["fund_evidence"].pk},
 }
 
 # List, dashboard and export routes: asked for the victim's data by every filter they take; the answer must
@@ -87,6 +97,7 @@ LIST_ROUTES = {
     "training:event_create": {"county": VICTIM},
     "training:progress": {"year": 2024, "scope": "all", "league": "150100"},
     "training:event_import": {},
+    "funding:overview": {"league": "150100", "scope": "all", "year": 2024},
 }
 
 
@@ -130,11 +141,44 @@ def victim_data(db, settings, tmp_path):
     )
     evidence.file.save("evidence.pdf", ContentFile(pdf), save=False)
     evidence.save()
+    for kind, amount, category in (
+        ("allocation", 100, ""),
+        ("disbursement", 50, ""),
+        ("expenditure", 9, "other"),
+    ):
+        FundEntry.objects.create(
+            county=county,
+            kind=kind,
+            source="regional",
+            date=datetime.date(2024, 5, 1),
+            amount=amount,
+            doc_no=f"{MARKER}-{kind}",
+            category=category,
+            description=MARKER_PLACE,
+        )
+    fund_entry = FundEntry.objects.get(kind="expenditure")
+    fund_evidence = FundEvidence(
+        entry=fund_entry,
+        original_name=f"{MARKER}.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        uploaded_by=owner,
+    )
+    fund_evidence.file.save("voucher.pdf", ContentFile(pdf), save=False)
+    fund_evidence.save()
     batch = ImportBatch.objects.create(user=owner, file_name=f"{MARKER}.xlsx", sha256="0" * 64, rows=1)
     from indicators.scoring import recompute
 
     recompute([(county.pk, 2024)])
-    return {"report": report, "event": event, "evidence": evidence, "batch": batch}
+    return {
+        "report": report,
+        "event": event,
+        "evidence": evidence,
+        "batch": batch,
+        "fund_entry": fund_entry,
+        "fund_evidence": fund_evidence,
+    }
 
 
 def _snapshot():
@@ -144,6 +188,8 @@ def _snapshot():
         sorted(TrainingEvent.objects.values_list("pk", "title", "date")),
         EventEvidence.objects.count(),
         sorted(GradeBand.objects.values_list("name", "min_score")),
+        sorted(FundEntry.objects.values_list("pk", "amount", "doc_no")),
+        FundEvidence.objects.count(),
     )
 
 
@@ -238,5 +284,7 @@ def test_every_page_answers_every_role_without_a_server_error(client_for, victim
         "indicators:report_detail",
         "indicators:county_dashboard",
         "training:event_detail",
+        "funding:ledger",
+        "funding:entry_detail",
     }
     assert all(answered[name] == 200 for name in readable), answered

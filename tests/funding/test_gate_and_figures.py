@@ -22,7 +22,9 @@ def _grade(year, grade, score):
     county = factories.county()
     factories.ReportFactory(county=county, year=year, status=ReportStatus.APPROVED)
     CountyYearScore.objects.update_or_create(
-        county=county, year=year, defaults={"score": Decimal(score), "grade": grade, "computed_at": timezone.now()}
+        county=county,
+        year=year,
+        defaults={"score": Decimal(score), "grade": grade, "computed_at": timezone.now()},
     )
 
 
@@ -77,7 +79,9 @@ def test_gate_thresholds_are_editable_by_the_region_only(region, county_staff, f
     from config.access import NotAllowed
 
     with pytest.raises(NotAllowed):
-        services.update_gate_settings(user=county_staff, min_grade="不合格", max_red_findings=0, min_spent_rate="0.4")
+        services.update_gate_settings(
+            user=county_staff, min_grade="不合格", max_red_findings=0, min_spent_rate="0.4"
+        )
     services.update_gate_settings(user=region, min_grade="不合格", max_red_findings=0, min_spent_rate="0.4")
     assert TrancheGateSettings.current().min_spent_rate == Decimal("0.4000")
     assert tranche_gate(factories.county()).passed
@@ -118,9 +122,19 @@ def test_figures_on_a_worked_example(region, league_staff, county_staff, django_
     assert league.stale_unspent == Decimal("0.00") and not league.idle  # paid 2024-08-01, within 12 months
     assert figures.matching_ratio == Decimal("0.2500")
     total = figures.total
-    assert (total.allocated, total.disbursed, total.spent) == (Decimal("260.00"), Decimal("210.00"), Decimal("90.00"))
+    assert (total.allocated, total.disbursed, total.spent) == (
+        Decimal("260.00"),
+        Decimal("210.00"),
+        Decimal("90.00"),
+    )
     assert total.execution_rate == Decimal("0.3462")
-    for value in (total.allocated, total.spent, total.execution_rate, figures.matching_ratio, regional.stale_unspent):
+    for value in (
+        total.allocated,
+        total.spent,
+        total.execution_rate,
+        figures.matching_ratio,
+        regional.stale_unspent,
+    ):
         assert isinstance(value, Decimal)
 
     year_2024 = figures_for(county, year=2024, today=today)
