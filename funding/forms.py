@@ -68,7 +68,7 @@ class GateSettingsForm(BootstrapFormMixin, forms.Form):
         max_value=Decimal(1),
         max_digits=5,
         decimal_places=4,
-        help_text=_("A fraction: 0.6 means 60 %."),
+        help_text=_("A fraction: 0.6 means 60 per cent."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -206,7 +206,7 @@ class TrancheGateSettings(models.Model):
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.6000"),
-        help_text=_("A fraction: 0.6 means previous regional tranches must be at least 60 % spent."),
+        help_text=_("A fraction: 0.6 means previous regional tranches must be at least 60 per cent spent."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
