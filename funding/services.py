@@ -470,12 +470,13 @@ def _import_rows(user, rows: list[dict], outcome: LedgerImport) -> None:
             setattr(existing, name, new)
         outcome.rows.append(RowOutcome(number, "change", existing, changes))
         outcome.changed += 1
+    gate_problems = []
     for tranches in new_tranches.values():
         tranches.sort(key=lambda pair: (pair[1].date, pair[0]))
         for position, (number, entry) in enumerate(tranches):
             check = tranche_gate(entry.county, first_exempt=position == 0)
             if not check.passed:
-                outcome.problems.append(
+                gate_problems.append(
                     (
                         number,
                         _(
@@ -485,14 +486,12 @@ def _import_rows(user, rows: list[dict], outcome: LedgerImport) -> None:
                         % {"county": entry.county.name, "failures": check.failure_text()},
                     )
                 )
-    if outcome.problems:
-        return
     for result in outcome.rows:
         if result.action != "unchanged":
             _as(user, result.entry).save()
-    problems = invariant_problems(balances)
-    if problems:
-        outcome.problems.extend((None, message) for message in problems)
+    outcome.problems.extend((None, message) for message in invariant_problems(balances))
+    outcome.problems.extend(gate_problems)
+    if outcome.problems:
         return
     check_and_store_balances(balances)
 
