@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from counties.models import County, League, PilotDesignation
 from counties.scoping import visible_counties
 
-from .models import CountyYearScore, GradeBand, Indicator, IndicatorResult, ResultStatus, Rule, StaleScore
+from .models import (
+    AnnualReport,
+    CountyYearScore,
+    GradeBand,
+    Indicator,
+    IndicatorResult,
+    ReportStatus,
+    ResultStatus,
+    Rule,
+    StaleScore,
+)
 
 STATUS_ORDER = [
     ResultStatus.MET,
@@ -38,6 +48,25 @@ def _int(value) -> int | None:
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def final_pairs(county_ids, years=None) -> set[tuple[int, int]]:
+    """(county_id, year) pairs whose score is final (正式): the report is approved. Every other stored score is
+    provisional (暂定). One query."""
+    reports = AnnualReport.objects.filter(county_id__in=list(county_ids), status=ReportStatus.APPROVED)
+    if years is not None:
+        reports = reports.filter(year__in=list(years))
+    return set(reports.values_list("county_id", "year"))
+
+
+def pilot_in_year(county: County, year: int | None) -> bool:
+    """Whether ``county`` was a pilot in ``year`` (its pilot window; the baseline year is not a pilot year).
+
+    Rankings and pilot averages of a year hold exactly these counties; a county designated later belongs to the
+    comparison group of earlier years (SPEC §5, rankings follow the pilot window).
+    """
+    pilot = getattr(county, "pilot", None)
+    return pilot is not None and year is not None and pilot.start_year <= year <= pilot.end_year
 
 
 @dataclass
@@ -65,6 +94,7 @@ class PilotRow:
     missing_count: int = 0
     history: list = field(default_factory=list)  # [(year, score)] ascending
     stale: bool = False
+    final: bool = False
     rank: int | None = None
     grade_class: str = "secondary"
 
@@ -125,15 +155,15 @@ def overview(user, filters: Filters) -> dict:
         scores[s.county_id][s.year] = s
     stale = stale_pairs(scope.filter(pk__in=county_ids))
     stale_counties = {c for c, _y in stale}
+    final = final_pairs(county_ids, [year] if year is not None else [])
 
     bands = [b.name for b in GradeBand.objects.order_by("-min_score")]
     classes = grade_classes(bands)
     pilots = []
     for county in counties:
-        pilot = getattr(county, "pilot", None)
-        if pilot is None:
+        if not pilot_in_year(county, year):
             continue
-        row = PilotRow(county=county, stale=county.pk in stale_counties)
+        row = PilotRow(county=county, stale=county.pk in stale_counties, final=(county.pk, year) in final)
         row.history = [(y, s.score) for y, s in scores[county.pk].items()]
         current = scores[county.pk].get(year)
         if current is not None:
@@ -173,7 +203,7 @@ def overview(user, filters: Filters) -> dict:
         current = scores[county.pk].get(year)
         if current is None or current.score is None:
             continue
-        kind = "pilot" if getattr(county, "pilot", None) else "other"
+        kind = "pilot" if pilot_in_year(county, year) else "other"
         by_league[county.league_id][kind].append(current)
         map_data.append(
             {
@@ -182,6 +212,7 @@ def overview(user, filters: Filters) -> dict:
                 "county": county.name,
                 "grade": current.grade,
                 "pilot": kind == "pilot",
+                "final": (county.pk, year) in final,
             }
         )
     league_rows = []
@@ -195,6 +226,7 @@ def overview(user, filters: Filters) -> dict:
                 "league": league,
                 "grades": [sum(1 for s in every if s.grade == band) for band in bands],
                 "pilot_avg": _average(groups["pilot"]),
+                "provisional": sum(1 for s in every if (s.county_id, year) not in final),
                 "other_avg": _average(groups["other"]),
                 "count": len(every),
                 "scores": sorted(_num(s.score) for s in every),
@@ -254,10 +286,13 @@ def _average(scores: list[CountyYearScore]) -> float | None:
 
 
 def _with_grade_class(scores) -> list[CountyYearScore]:
+    """The scores with ``grade_class`` and ``final`` (report approved) set on each."""
     classes = grade_classes([b.name for b in GradeBand.objects.order_by("-min_score")])
     scores = list(scores)
+    final = final_pairs({s.county_id for s in scores}) if scores else set()
     for score in scores:
         score.grade_class = classes.get(score.grade, "secondary")
+        score.final = (score.county_id, score.year) in final
     return scores
 
 

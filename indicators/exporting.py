@@ -42,6 +42,7 @@ from .models import (
     DataElement,
     DataValue,
     IndicatorResult,
+    ReportStatus,
     ValueType,
 )
 
@@ -52,7 +53,18 @@ TEMPLATE_EXTRA_ROWS = 200
 YES, NO = "是", "否"
 
 SUMMARY_SHEET = "汇总"
-SUMMARY_HEADERS = ["盟市", "县代码", "县名称", "年度", "得分", "等级", "达标数", "考核指标数", "报送状态"]
+SUMMARY_HEADERS = [
+    "盟市",
+    "县代码",
+    "县名称",
+    "年度",
+    "得分",
+    "等级",
+    "达标数",
+    "考核指标数",
+    "报送状态",
+    "正式/暂定",
+]
 DETAIL_SHEET = "指标明细"
 DETAIL_HEADERS = [
     "县代码",
@@ -325,6 +337,7 @@ def summary_sheet(user, year: int | None = None, *, league: str = "", status: st
                 score.met_count if score else None,
                 score.scored_count if score else None,
                 report.get_status_display() if report else not_reported,
+                _finality(score, report),
             ]
         )
     return AuditSheet(
@@ -332,8 +345,15 @@ def summary_sheet(user, year: int | None = None, *, league: str = "", status: st
         SUMMARY_HEADERS,
         rows,
         number_formats={"年度": YEAR_FORMAT, "得分": "0.00", "达标数": "0", "考核指标数": "0"},
-        widths={"盟市": 16, "县名称": 16, "报送状态": 10},
+        widths={"盟市": 16, "县名称": 16, "报送状态": 10, "正式/暂定": 10},
     )
+
+
+def _finality(score, report) -> str:
+    """正式 (final: the report is approved) or 暂定 (provisional); empty without a score."""
+    if score is None or score.score is None:
+        return ""
+    return "正式" if report is not None and report.status == ReportStatus.APPROVED else "暂定"
 
 
 def detail_sheet(user, year: int | None = None, *, league: str = "", county: str = "", status: str = ""):

@@ -23,7 +23,18 @@ from tests.indicators.excel_support import FILLED, row, sheet_rows, workbook_byt
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY = ["盟市", "县代码", "县名称", "年度", "得分", "等级", "达标数", "考核指标数", "报送状态"]
+SUMMARY = [
+    "盟市",
+    "县代码",
+    "县名称",
+    "年度",
+    "得分",
+    "等级",
+    "达标数",
+    "考核指标数",
+    "报送状态",
+    "正式/暂定",
+]
 DETAIL = ["县代码", "县名称", "年度", "指标代码", "指标名称", "值", "上年值", "目标", "规则", "状态"]
 
 
