@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from counties.scoping import can_change_county
 
 from . import selectors
+from .freezing import snapshot_derived_values
 from .models import (
     AnnualReport,
     DataElement,
@@ -438,6 +439,7 @@ def submit_report(report: AnnualReport, user, *, expected_version: int | None = 
         _move(locked, ReportStatus.SUBMITTED, user, comment)
         locked.submitted_at = timezone.now()
         locked.submitted_by = user
+        snapshot_derived_values(locked, user)  # frozen from now on (indicators.freezing)
 
     return _transition(
         report, user, expected_version, (ReportStatus.DRAFT, ReportStatus.RETURNED), check, apply

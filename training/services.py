@@ -4,7 +4,8 @@ these functions.
 Invariants enforced here, not only in the views:
 
 * only users who may change the county (``counties.scoping.can_change_county``) write its events;
-* events of an approved year are locked (``indicators.services.is_year_locked``), for the old and new year;
+* events of a submitted or approved year are frozen (``indicators.freezing``), for the old and new year: the
+  derived values (培训人次, 宣传周活动) the reviewer sees are the ones submitted;
 * every create, change or delete requests a score recomputation of the affected (county, year) pairs in the
   same transaction (both years when the date moves across a year boundary);
 * evidence files are accepted by content (magic bytes) within a size cap, stored under a neutral name with
@@ -26,7 +27,8 @@ from django.utils.translation import gettext as _
 from config.spreadsheets import SpreadsheetError, check_xlsx_bytes, sha256_hex
 from counties.models import County
 from counties.scoping import can_change_county
-from indicators.services import ReportLocked, is_year_locked, request_score_recompute
+from indicators.freezing import frozen_message, frozen_report
+from indicators.services import ReportLocked, request_score_recompute
 
 from .models import (
     AudienceCategory,
@@ -71,14 +73,11 @@ def ensure_can_change(user, county: County | int) -> None:
 
 
 def ensure_unlocked(county: County, year: int) -> None:
-    """Refuse any change to the events of an approved (locked) year."""
-    if is_year_locked(county.pk, year):
-        raise ReportLocked(
-            message=_(
-                "The %(year)s report of %(county)s is approved: its training and publicity events are locked."
-            )
-            % {"year": year, "county": county.name}
-        )
+    """Refuse any change to the events of a submitted or approved year, for every role (the regional office
+    returns or reopens the report first): the derived values of such a year are frozen."""
+    report = frozen_report(county.pk, year)
+    if report is not None:
+        raise ReportLocked(report, frozen_message(report))
 
 
 def validate_event(fields: dict, audiences: dict[str, int]) -> None:

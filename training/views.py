@@ -22,7 +22,8 @@ from counties.scoping import (
     visible_leagues,
 )
 from indicators.exporting import xlsx_response
-from indicators.services import ReportLocked, is_year_locked
+from indicators.freezing import is_year_frozen
+from indicators.services import ReportLocked
 
 from . import importing, selectors, services
 from .audit import events_sheet
@@ -100,7 +101,7 @@ def _county_choices(user):
 def event_detail(request, pk):
     event = _event(request, pk)
     may_change = can_change_county(request.user, event.county_id)
-    locked = is_year_locked(event.county_id, event.year)
+    locked = is_year_frozen(event.county_id, event.year)
     attendees = list(event.attendees.all())
     return render(
         request,

@@ -88,8 +88,15 @@ def test_events_of_an_approved_year_are_locked(county_staff, event_factory):
 
 
 def test_a_returned_or_draft_year_is_not_locked(county_staff):
-    factories.ReportFactory(county=factories.county("150121"), year=2024, status=ReportStatus.SUBMITTED)
+    factories.ReportFactory(county=factories.county("150121"), year=2024, status=ReportStatus.RETURNED)
     assert services.create_event(county_staff, factories.county("150121"), FIELDS, {"service": 3}).pk
+
+
+def test_a_submitted_year_is_frozen_for_everyone(county_staff, region):
+    factories.ReportFactory(county=factories.county("150121"), year=2024, status=ReportStatus.SUBMITTED)
+    for user in (county_staff, region):
+        with pytest.raises(ReportLocked):
+            services.create_event(user, factories.county("150121"), FIELDS, {"service": 3})
 
 
 def test_create_change_delete_request_a_recompute_of_the_pairs(
