@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Acceptance,
+    AcceptanceRule,
     AnnualReport,
     CountyYearScore,
     DataElement,
@@ -88,3 +90,16 @@ class CountyYearScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("file_name", "kind", "user", "created_at", "rows", "values_created", "values_changed")
+
+
+@admin.register(AcceptanceRule)
+class AcceptanceRuleAdmin(SimpleHistoryAdmin):
+    """The editable rules behind the proposed acceptance conclusion (regional office)."""
+
+    list_display = ("kind", "enabled", "grade", "threshold", "order")
+    list_editable = ("enabled", "grade", "threshold")
+
+
+@admin.register(Acceptance)
+class AcceptanceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("designation", "conclusion", "proposed", "recorded_by", "recorded_at")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import BootstrapFormMixin
 
 from . import services
-from .models import Rule
+from .models import AcceptanceConclusion, Rule
 from .parsing import format_value
 
 
@@ -158,3 +158,10 @@ class GradeBandForm(BootstrapFormMixin, forms.Form):
         label=_("minimum score"), max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+
+class AcceptanceForm(BootstrapFormMixin, forms.Form):
+    """The acceptance conclusion and its reason (the service checks who, when and what)."""
+
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=AcceptanceConclusion.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from counties.models import County
+from counties.models import County, PilotDesignation
 
 
 class ValueType(models.TextChoices):
@@ -319,3 +319,67 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AcceptanceConclusion(models.TextChoices):
+    """The acceptance conclusion (验收结论) the regional office records at the end of a pilot (SPEC §5)."""
+
+    PASSED = "passed", _("Passed")
+    RECTIFY = "rectify", _("Rectify within a deadline")
+    FAILED = "failed", _("Not passed")
+
+
+class AcceptanceRule(models.Model):
+    """An editable rule behind the proposed conclusion; the portal names each rule a pilot fails.
+
+    ``kind`` decides what is checked: the final year's grade reaches ``grade`` · no red findings · the fund
+    execution rate is at least ``threshold`` (a fraction) · at least ``threshold`` work-plan tasks completed.
+    """
+
+    class Kind(models.TextChoices):
+        FINAL_GRADE = "final_grade", _("Final-year grade at least")
+        NO_RED_FINDINGS = "no_red_findings", _("No red findings")
+        EXECUTION_RATE = "execution_rate", _("Fund execution rate at least")
+        TASKS_COMPLETED = "tasks_completed", _("Work-plan tasks completed at least")
+
+    kind = models.CharField(_("rule"), max_length=20, choices=Kind.choices, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    threshold = models.DecimalField(_("threshold"), max_digits=12, decimal_places=4, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "kind"]
+        verbose_name = _("acceptance rule")
+        verbose_name_plural = _("acceptance rules")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Acceptance(models.Model):
+    """The recorded acceptance (验收) of a pilot, with the pilot summary as it stood (``snapshot``)."""
+
+    designation = models.OneToOneField(
+        PilotDesignation, on_delete=models.PROTECT, related_name="acceptance", verbose_name=_("pilot")
+    )
+    conclusion = models.CharField(_("conclusion"), max_length=10, choices=AcceptanceConclusion.choices)
+    reason = models.TextField(_("reason"))
+    proposed = models.CharField(
+        _("proposed conclusion"), max_length=10, choices=AcceptanceConclusion.choices, blank=True
+    )
+    failed_rules = models.JSONField(_("failed rules"), default=list, blank=True)
+    snapshot = models.JSONField(_("summary as recorded"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+
+    def __str__(self):
+        return f"{self.designation.county}: {self.get_conclusion_display()}"

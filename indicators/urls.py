@@ -1,7 +1,7 @@
 """URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
 
-from .views import dashboards, excel, reports
+from .views import assessment, dashboards, excel, reports
 
 app_name = "indicators"
 
-urlpatterns = [*reports.urlpatterns, *dashboards.urlpatterns, *excel.urlpatterns]
+urlpatterns = [*reports.urlpatterns, *dashboards.urlpatterns, *excel.urlpatterns, *assessment.urlpatterns]

@@ -7,3 +7,12 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+/* Print buttons (data-print): the browser's print dialog, e.g. to save the pilot summary as PDF. */
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-print]");
+  if (button) {
+    event.preventDefault();
+    window.print();
+  }
+});
