@@ -44,9 +44,9 @@ def _filtered_counties(request, *, default_pilot_status: str = ""):
 
 def region_home(request):
     """Regional office home: the pilot counties, with search and filters by league, status and batch."""
-    return render(
-        request, "counties/home_region.html", _filtered_counties(request, default_pilot_status="pilot")
-    )
+    context = _filtered_counties(request, default_pilot_status="pilot")
+    context["panels"] = collect("home_region", request)
+    return render(request, "counties/home_region.html", context)
 
 
 def auditor_home(request):

@@ -396,3 +396,73 @@ def county_summary(county: County) -> dict:
         "missing": missing,
         "sparkline": [[s.year, _num(s.score)] for s in scores],
     }
+
+
+LOW_EXECUTION = Decimal("0.8")
+
+
+def region_standing(user) -> dict:
+    """ "Where do we stand" for the region's home page, in a bounded number of queries: the pilots of the latest
+    completed year by grade (final and provisional), reports pending review / returned / overdue (a past pilot
+    year not yet submitted), and from the other apps' facts (``config.registry.county_facts``) the pilots with
+    red findings or a fund execution rate below 80 %."""
+    from config.registry import county_facts
+
+    this_year = timezone.localdate().year
+    scope = visible_counties(user)
+    pilots = list(scope.filter(pilot__isnull=False).select_related("pilot", "league").order_by("code"))
+    pilot_ids = [c.pk for c in pilots]
+    years = score_years(scope.filter(pk__in=pilot_ids))
+    year = next((y for y in years if y < this_year), years[0] if years else None)
+    in_year = [c for c in pilots if pilot_in_year(c, year)]
+    scores = {
+        s.county_id: s
+        for s in CountyYearScore.objects.filter(county_id__in=[c.pk for c in in_year], year=year)
+    }
+    final = final_pairs([c.pk for c in in_year], [year] if year is not None else [])
+    bands = [b.name for b in GradeBand.objects.order_by("-min_score")]
+    classes = grade_classes(bands)
+    grades = {band: {"final": 0, "provisional": 0} for band in bands}
+    unscored = 0
+    for county in in_year:
+        score = scores.get(county.pk)
+        if score is None or not score.grade:
+            unscored += 1
+            continue
+        kind = "final" if (county.pk, year) in final else "provisional"
+        grades.setdefault(score.grade, {"final": 0, "provisional": 0})[kind] += 1
+    reports = AnnualReport.objects.filter(county_id__in=pilot_ids)
+    status_counts = Counter(reports.values_list("status", flat=True))
+    submitted_pairs = set(
+        reports.filter(
+            year__lt=this_year, status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+        ).values_list("county_id", "year")
+    )
+    overdue = []
+    for county in pilots:
+        pilot = county.pilot
+        for pilot_year in range(pilot.start_year, min(pilot.end_year, this_year - 1) + 1):
+            if (county.pk, pilot_year) not in submitted_pairs:
+                overdue.append((county, pilot_year))
+    facts = county_facts(pilot_ids)
+    red = [(c, facts[c.pk]["red_findings"]) for c in pilots if facts.get(c.pk, {}).get("red_findings")]
+    low = [
+        (c, facts[c.pk]["fund_execution_rate"])
+        for c in pilots
+        if facts.get(c.pk, {}).get("fund_execution_rate") is not None
+        and facts[c.pk]["fund_execution_rate"] < LOW_EXECUTION
+    ]
+    return {
+        "year": year,
+        "pilot_count": len(in_year),
+        "grades": [
+            {"band": band, "class": classes.get(band, "secondary"), **grades.get(band, {})} for band in bands
+        ],
+        "unscored": unscored,
+        "pending": status_counts.get(ReportStatus.SUBMITTED, 0),
+        "returned": status_counts.get(ReportStatus.RETURNED, 0),
+        "overdue": overdue,
+        "red": red,
+        "low_execution": low,
+        "facts_known": any(facts.get(c, {}) for c in pilot_ids),
+    }

@@ -31,3 +31,17 @@ def county_panels_scores(request, county):
     from .dashboards import county_summary
 
     return [Panel("indicators/dashboards/_county_panel.html", county_summary(county), order=30)]
+
+
+def home_region_panels_standing(request):
+    """The region's home: where do we stand (pilots by grade, reports to review, overdue, findings, funds)."""
+    from .dashboards import region_standing
+
+    return [
+        Panel(
+            "indicators/dashboards/_standing_panel.html",
+            region_standing(request.user),
+            order=10,
+            width="col-12",
+        )
+    ]
