@@ -143,6 +143,12 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
         label=_("target"), required=False, max_digits=18, decimal_places=4, min_value=0
     )
     weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=0)
+    effective_year = forms.IntegerField(
+        label=_("Effective from (year)"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Years before it keep their results; this year and later ones are rescored."),
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=100)
 
     def __init__(self, *args, rule: str, **kwargs):
@@ -156,6 +162,12 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
 class GradeBandForm(BootstrapFormMixin, forms.Form):
     min_score = forms.DecimalField(
         label=_("minimum score"), max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
+    effective_year = forms.IntegerField(
+        label=_("Effective from (year)"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Years before it keep their results; this year and later ones are rescored."),
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=100)
 

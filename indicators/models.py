@@ -383,3 +383,54 @@ class Acceptance(models.Model):
 
     def __str__(self):
         return f"{self.designation.county}: {self.get_conclusion_display()}"
+
+
+class CatalogueVersion(models.Model):
+    """A target and weight of an indicator, or a grade band's minimum score, in force from ``effective_year`` on
+    (生效年度). A year is scored with the version of the greatest effective year not after it; effective year 0
+    holds the values in force before the first versioned change."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("indicator"),
+    )
+    band = models.ForeignKey(
+        GradeBand,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("grade"),
+    )
+    effective_year = models.PositiveSmallIntegerField(_("effective from"))
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4, null=True, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, null=True, blank=True)
+    min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), auto_now=True)
+
+    class Meta:
+        ordering = ["effective_year"]
+        verbose_name = _("target version")
+        verbose_name_plural = _("target versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "effective_year"], name="one_version_per_indicator_year"
+            ),
+            models.UniqueConstraint(fields=["band", "effective_year"], name="one_version_per_band_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator or self.band} ≥ {self.effective_year}"

@@ -18,11 +18,13 @@ Choices documented here:
   total 缺数据 (missing counts as not met).
 * Values are rounded to 4 decimals (as stored) before they are compared with the target; reasons show 2
   decimals (4 when 2 would make unequal numbers look equal).
+* Each year is judged with the targets, weights and grade bands in force for it (``indicators.targets``).
 * Reasons are written in the site's default language (``LANGUAGE_CODE``) whatever the request's language.
 """
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,6 +101,14 @@ class IndicatorSpec:
         self.indicator = indicator
         self.numerator = [(e.code, e.name, e.is_derived) for e in indicator.numerator.all()]
         self.denominator = [(e.code, e.name, e.is_derived) for e in indicator.denominator.all()]
+
+    def for_version(self, indicator: Indicator) -> IndicatorSpec:
+        """This spec judged with ``indicator`` (the same indicator with the target and weight of a year)."""
+        if indicator is self.indicator:
+            return self
+        spec = copy.copy(self)
+        spec.indicator = indicator
+        return spec
 
     def compute(self, values: Values, county_id: int, year: int) -> tuple[Decimal | None, str]:
         """``factor × Σnum / Σden`` rounded to 4 places, or ``(None, reason)`` when it cannot be computed."""
@@ -309,13 +319,19 @@ def evaluate_pairs(
     pairs = {(int(c), int(y)) for c, y in pairs}
     if not pairs:
         return {}
+    from .targets import load_versions
+
     specs = [IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
+    versions = load_versions()
+    by_year: dict[int, list[IndicatorSpec]] = {}
     values, reported, pilots = _load(pairs)
     evaluations = {}
     with translation.override(settings.LANGUAGE_CODE):
         for county_id, year in sorted(pairs):
             if year not in reported[county_id]:
                 continue
+            if year not in by_year:
+                by_year[year] = [spec.for_version(versions.indicator(spec.indicator, year)) for spec in specs]
             evaluations[(county_id, year)] = [
                 (
                     spec.indicator,
@@ -328,7 +344,7 @@ def evaluate_pairs(
                         reported_years=reported[county_id],
                     ),
                 )
-                for spec in specs
+                for spec in by_year[year]
             ]
     return evaluations
 
@@ -370,8 +386,11 @@ def recompute(pairs: Iterable[tuple[int, int]]) -> int:
     list(
         County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
     )
+    from .targets import load_versions
+
     evaluations = evaluate_pairs(pairs)
     bands = list(GradeBand.objects.all())
+    versions = load_versions()
 
     existing_results = {
         (r.county_id, r.year, r.indicator_id): r
@@ -397,7 +416,7 @@ def recompute(pairs: Iterable[tuple[int, int]]) -> int:
                         county_id=county_id, year=year, indicator=indicator, computed_at=started, **data
                     )
                 )
-        data = score_of(judged, bands)
+        data = score_of(judged, versions.bands_for(bands, year))
         row = existing_scores.get((county_id, year))
         if row is None or _differs(row, data, SCORE_FIELDS):
             scores_to_write.append(

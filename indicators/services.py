@@ -518,45 +518,44 @@ def return_reports(reports, user, comment: str):
 # --- Catalogue: targets, weights and grade bands -------------------------------------------------------
 
 
-def _all_report_pairs() -> list[tuple[int, int]]:
-    return list(AnnualReport.objects.values_list("county_id", "year"))
+def update_indicator(
+    indicator: Indicator, user, *, target, weight, reason: str = "", effective_year: int | None = None
+) -> bool:
+    """Change an indicator's target and weight from ``effective_year`` on (生效年度; None: every year), with a
+    reason (regional office). Only the reported years from the effective year on are rescored; earlier years keep
+    their results (``indicators.targets``). Returns whether anything changed."""
+    from .targets import pairs_from, record_indicator_version
 
-
-def update_indicator(indicator: Indicator, user, *, target, weight, reason: str = "") -> bool:
-    """Change an indicator's target and weight (regional office); recomputes every reported (county, year).
-
-    Returns whether anything changed. The change is kept in the indicator's history with user and reason.
-    """
     _require_catalogue_editor(user)
     if weight is None or Decimal(weight) < 0:
         raise ValidationError({"weight": _("The weight must be 0 or more.")})
     if target is not None and Decimal(target) < 0:
         raise ValidationError({"target": _("The target must be 0 or more.")})
-    if indicator.target == target and indicator.weight == weight:
-        return False
     with transaction.atomic():
-        indicator.target, indicator.weight = target, weight
-        indicator._history_user = user
-        indicator._change_reason = reason
-        indicator.save()
-        request_score_recompute(_all_report_pairs(), include_next_year=False)
-    return True
+        changed = record_indicator_version(
+            indicator, user, target=target, weight=weight, effective_year=effective_year or 0, reason=reason
+        )
+        if changed:
+            request_score_recompute(pairs_from(effective_year or 0), include_next_year=False)
+    return changed
 
 
-def update_grade_band(band: GradeBand, user, *, min_score, reason: str = "") -> bool:
-    """Change a grade band's minimum score (regional office); recomputes every reported (county, year)."""
+def update_grade_band(
+    band: GradeBand, user, *, min_score, reason: str = "", effective_year: int | None = None
+) -> bool:
+    """Change a grade band's minimum score from ``effective_year`` on (None: every year), with a reason."""
+    from .targets import pairs_from, record_band_version
+
     _require_catalogue_editor(user)
     if min_score is None or not (0 <= Decimal(min_score) <= 100):
         raise ValidationError({"min_score": _("The minimum score must be between 0 and 100.")})
-    if band.min_score == min_score:
-        return False
     with transaction.atomic():
-        band.min_score = min_score
-        band._history_user = user
-        band._change_reason = reason
-        band.save()
-        request_score_recompute(_all_report_pairs(), include_next_year=False)
-    return True
+        changed = record_band_version(
+            band, user, min_score=min_score, effective_year=effective_year or 0, reason=reason
+        )
+        if changed:
+            request_score_recompute(pairs_from(effective_year or 0), include_next_year=False)
+    return changed
 
 
 def _require_catalogue_editor(user) -> None:

@@ -33,7 +33,15 @@ from ..forms import (
     display_value,
     value_field,
 )
-from ..models import AnnualReport, DataElement, GradeBand, Indicator, ReportStatus, ReportTransition
+from ..models import (
+    AnnualReport,
+    CatalogueVersion,
+    DataElement,
+    GradeBand,
+    Indicator,
+    ReportStatus,
+    ReportTransition,
+)
 
 PAGE_SIZE = 50
 
@@ -393,6 +401,9 @@ def catalogue(request):
         "indicator_changes": Indicator.history.select_related("history_user").order_by("-history_date")[:20],
         "band_changes": GradeBand.history.select_related("history_user").order_by("-history_date")[:10],
         "can_edit": request.user.is_region_staff,
+        "versions": CatalogueVersion.objects.filter(effective_year__gt=0)
+        .select_related("indicator", "band", "created_by")
+        .order_by("-effective_year", "-created_at"),
     }
     return render(request, "indicators/catalogue/catalogue.html", context)
 
@@ -404,7 +415,11 @@ def indicator_edit(request, code):
     form = IndicatorForm(
         request.POST or None,
         rule=indicator.rule,
-        initial={"target": indicator.target, "weight": indicator.weight},
+        initial={
+            "target": indicator.target,
+            "weight": indicator.weight,
+            "effective_year": selectors.current_year(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         changed = services.update_indicator(
@@ -413,6 +428,7 @@ def indicator_edit(request, code):
             target=form.cleaned_data.get("target", indicator.target),
             weight=form.cleaned_data["weight"],
             reason=form.cleaned_data["reason"],
+            effective_year=form.cleaned_data["effective_year"],
         )
         return _catalogue_saved(request, indicator, changed)
     return _catalogue_edit_page(request, form, indicator, "indicator")
@@ -422,10 +438,17 @@ def indicator_edit(request, code):
 def grade_band_edit(request, pk):
     _require_region(request)
     band = get_object_or_404(GradeBand, pk=pk)
-    form = GradeBandForm(request.POST or None, initial={"min_score": band.min_score})
+    form = GradeBandForm(
+        request.POST or None,
+        initial={"min_score": band.min_score, "effective_year": selectors.current_year()},
+    )
     if request.method == "POST" and form.is_valid():
         changed = services.update_grade_band(
-            band, request.user, min_score=form.cleaned_data["min_score"], reason=form.cleaned_data["reason"]
+            band,
+            request.user,
+            min_score=form.cleaned_data["min_score"],
+            reason=form.cleaned_data["reason"],
+            effective_year=form.cleaned_data["effective_year"],
         )
         return _catalogue_saved(request, band, changed)
     return _catalogue_edit_page(request, form, band, "band")
@@ -442,7 +465,13 @@ def _catalogue_saved(request, obj, changed: bool):
 def _catalogue_edit_page(request, form, obj, kind: str):
     """The edit form of an indicator or grade band with its last 20 recorded changes."""
     history = obj.history.select_related("history_user").order_by("-history_date")[:20]
-    context = {"form": form, "object": obj, "history": history, "kind": kind}
+    context = {
+        "form": form,
+        "object": obj,
+        "history": history,
+        "kind": kind,
+        "versions": obj.versions.select_related("created_by").order_by("-effective_year"),
+    }
     return render(request, "indicators/catalogue/edit.html", context)
 
 
