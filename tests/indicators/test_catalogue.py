@@ -154,7 +154,7 @@ def test_region_staff_changes_a_target_with_history_and_recompute(
     url = reverse("indicators:indicator_edit", kwargs={"code": indicator.code})
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_for(region).post(
-            url, {"target": "60", "weight": "2", "reason": "2025年考核办法调整"}
+            url, {"target": "60", "weight": "2", "reason": "2025年考核办法调整", "effective_year": "2024"}
         )
     assert response.status_code == 302
     indicator.refresh_from_db()
@@ -187,7 +187,9 @@ def test_region_staff_changes_a_grade_band(client_for, region):
     url = reverse("indicators:grade_band_edit", kwargs={"pk": band.pk})
     response = client_for(region).post(url, {"min_score": "120", "reason": "x"})
     assert response.status_code == 200
-    response = client_for(region).post(url, {"min_score": "92", "reason": "提高优秀线"})
+    response = client_for(region).post(
+        url, {"min_score": "92", "reason": "提高优秀线", "effective_year": "2024"}
+    )
     assert response.status_code == 302
     band.refresh_from_db()
     assert band.min_score == 92
@@ -198,7 +200,9 @@ def test_indicators_without_a_target_offer_only_the_weight(client_for, region):
     url = reverse("indicators:indicator_edit", kwargs={"code": "trademarks"})
     response = client_for(region).get(url)
     assert "target" not in response.context["form"].fields
-    client_for(region).post(url, {"target": "5", "weight": "3", "reason": "加大权重"})
+    client_for(region).post(
+        url, {"target": "5", "weight": "3", "reason": "加大权重", "effective_year": "2024"}
+    )
     indicator = Indicator.objects.get(code="trademarks")
     assert (indicator.target, indicator.weight) == (None, 3)
 
