@@ -12,10 +12,15 @@ The lower app (or the kernel) names the contract — a module name and what it m
 | ``<app>/derived.py`` | ``derived_values(pairs)`` → values of derived elements | scoring (``indicators.scoring``) |
 | ``<app>/facts.py`` | ``county_facts(county_ids)`` → ``{county_id: {fact: value}}`` | the tranche gate, the pilot summary, the region home |
 | ``<app>/summary.py`` | ``summary_sections(county, designation)`` → dict | the pilot summary |
+| ``<app>/panels.py`` | ``home_region_panels*(request)`` → ``Panel`` list | the region's home page (``counties``) |
+
+``summary_sections`` returns ``{key: {"title": str, "rows": [[label, value], …]}}`` with JSON-ready strings:
+the sections are stored in the acceptance snapshot as they are (``indicators.assessment``).
 
 Facts in use (an absent fact means the app that would provide it is not installed: treat as 0 / none):
 ``open_findings``, ``overdue_findings``, ``red_findings`` (inspections); ``fund_allocated``, ``fund_disbursed``,
-``fund_spent`` (Decimal 万元), ``fund_execution_rate`` (fraction or None) (funding); ``tasks_completed``,
+``fund_spent`` (Decimal 万元), ``fund_execution_rate``, ``fund_matching_ratio`` (fractions or None),
+optionally ``fund_allocated_by_source`` (``{source label: Decimal}``) (funding); ``tasks_completed``,
 ``tasks_total`` (work-plan tasks).
 
 Modules are collected in ``INSTALLED_APPS`` order.
