@@ -1,8 +1,12 @@
-"""Language selection: Simplified Chinese unless the user chose another language with the switcher."""
+"""Request middleware: the language (Simplified Chinese unless chosen otherwise) and the upload size guard."""
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 
 class DefaultLanguageMiddleware:
@@ -25,3 +29,74 @@ class DefaultLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def upload_limit_bytes() -> int:
+    """The largest request body accepted: ``MAX_UPLOAD_MB`` plus room for the multipart envelope."""
+    return settings.MAX_UPLOAD_MB * 1024 * 1024 + MULTIPART_OVERHEAD
+
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class UploadTooLarge(StopUpload):
+    """Raised by ``LimitedUploadHandler`` when a body without a length passes the limit."""
+
+    def __init__(self):
+        super().__init__(connection_reset=True)
+
+
+def too_large_response() -> HttpResponse:
+    message = _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
+    return HttpResponse(
+        f'<!doctype html><meta charset="utf-8"><title>413</title><p>{escape(message)}</p>',
+        status=413,
+        content_type="text/html; charset=utf-8",
+    )
+
+
+class RequestSizeGuardMiddleware:
+    """Answer 413 before the body is read when ``Content-Length`` exceeds ``MAX_UPLOAD_MB``.
+
+    It sits before ``CsrfViewMiddleware`` (which parses multipart bodies to find its token). A multipart
+    body without a length (chunked) is parsed here, under ``LimitedUploadHandler``, so that passing the limit
+    also answers 413 instead of spooling the rest to the temporary folder.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > upload_limit_bytes():
+            return too_large_response()
+        if not length and request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018 - parse now, under the limit
+            except UploadTooLarge:
+                return too_large_response()
+            if getattr(request, "upload_too_large", False):
+                return too_large_response()
+        return self.get_response(request)
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """The first upload handler: stops a multipart body once its files pass the limit (chunked bodies)."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > upload_limit_bytes():
+            if self.request is not None:
+                self.request.upload_too_large = True
+            raise UploadTooLarge
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

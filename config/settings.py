@@ -2,7 +2,8 @@
 
 Variables: DATABASE_URL (default: SQLite file in the project), REDIS_URL (set: Celery broker and workers;
 unset: tasks run in-process), SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
-MAX_UPLOAD_MB. A ``.env`` file beside manage.py is read when present.
+MAX_UPLOAD_MB, IMPORT_STAGING_DIR, STAGING_STORAGE_BACKEND, EVIDENCE_STORAGE_BACKEND.
+A ``.env`` file beside manage.py is read when present.
 """
 
 import sys
@@ -28,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The project's apps come first so that their translations take precedence over Django's own catalogues.
 INSTALLED_APPS = [
+    "config.apps.KernelConfig",
     "counties",
     "indicators",
     "funding",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which parses (and spools) multipart bodies to read its token.
+    "config.middleware.RequestSizeGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -115,8 +119,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG and not RUNNING_TESTS)
+# Uploaded workbooks wait in "staging" between preview and confirmation (cleaned after 24 h by beat and on
+# logout); evidence files live in "evidence". Both private (folder 0700, files 0600) unless pointed at another
+# storage (e.g. django-storages' S3 backend, shared by several app servers) with *_STORAGE_BACKEND.
+IMPORT_STAGING_DIR = env.path("IMPORT_STAGING_DIR", default=Path(tempfile.gettempdir()) / "ip-portal-imports")
+STAGING_STORAGE_BACKEND = env("STAGING_STORAGE_BACKEND", default="")
+PRIVATE_STORAGE = "config.storage.PrivateFileSystemStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staging": (
+        {"BACKEND": STAGING_STORAGE_BACKEND}
+        if STAGING_STORAGE_BACKEND
+        else {"BACKEND": PRIVATE_STORAGE, "OPTIONS": {"location": str(IMPORT_STAGING_DIR)}}
+    ),
+    "evidence": {"BACKEND": env("EVIDENCE_STORAGE_BACKEND", default=PRIVATE_STORAGE)},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -134,8 +150,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
-# Uploaded workbooks wait here between preview and confirmation (shared by all app servers; cleaned after 24 h).
-IMPORT_STAGING_DIR = env.path("IMPORT_STAGING_DIR", default=Path(tempfile.gettempdir()) / "ip-portal-imports")
+# A request whose Content-Length exceeds MAX_UPLOAD_MB gets 413 before its body is read; a body without a
+# length (chunked) is cut off by the first upload handler once it passes the limit.
+FILE_UPLOAD_HANDLERS = [
+    "config.middleware.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: on by default whenever DEBUG is off (production behind HTTPS).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -168,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-scores": {
         "task": "indicators.tasks.sweep_stale_scores",
         "schedule": crontab(minute="*/5"),
+    },
+    "sweep-staged-uploads": {
+        "task": "config.excel.sweep_staged_uploads",
+        "schedule": crontab(minute=17),
     },
 }
 

@@ -1,14 +1,21 @@
-"""Shared pieces of the import commands: the importing user and the file to read."""
+"""Shared pieces of the import commands: the importing user, the file to read, and the run on the pipeline."""
 
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from config.excel import Importer, ImportResult, run_import
+
 from .models import User
 
 
 class ImportCommandMixin:
-    """``FILE --user NAME [--dry-run]``, with the user and file checked before anything is read."""
+    """``FILE --user NAME [--dry-run]``, with the user and file checked before anything is read.
+
+    ``run_import_command(importer, file, dry_run=...)`` runs the same pipeline as the web page
+    (``config.excel.run_import``) and, when the file is refused, lists every problem (row, column, value,
+    why) on stderr and exits non-zero.
+    """
 
     dry_run_help = "check and show the changes, write nothing"
 
@@ -28,3 +35,15 @@ class ImportCommandMixin:
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         return path
+
+    def run_import_command(self, importer: Importer, file: str, *, dry_run: bool = False) -> ImportResult:
+        path = self.existing_file(file)
+        with path.open("rb") as handle:
+            result = run_import(importer, handle, file_name=path.name, dry_run=dry_run)
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            if result.problems.omitted:
+                self.stderr.write(f"… and {result.problems.omitted} more")
+            raise CommandError(f"{file}: refused, {result.problems.total} problem(s); nothing was imported")
+        return result

@@ -89,7 +89,17 @@ class CountyYearScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("file_name", "kind", "user", "created_at", "rows", "values_created", "values_changed")
+    list_display = (
+        "file_name",
+        "app",
+        "kind",
+        "user",
+        "created_at",
+        "rows",
+        "values_created",
+        "values_changed",
+    )
+    list_filter = ("app", "kind")
 
 
 @admin.register(AcceptanceRule)

@@ -290,13 +290,13 @@ class StaleScore(models.Model):
 
 
 class ImportBatch(models.Model):
-    """A landed (or previewed) Excel import: who, when, which file, and what it changed."""
+    """A landed Excel import: which app and kind (plain labels), who, when, which file, what it changed.
 
-    class Kind(models.TextChoices):
-        INDICATORS = "indicators", _("Annual data")
-        TRAINING = "training", _("Training and publicity events")
+    Every import of every app records one through ``config.excel.run_import``; a new app needs no change here.
+    """
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDICATORS)
+    app = models.CharField(_("app"), max_length=40, default="indicators", db_index=True)
+    kind = models.CharField(_("kind"), max_length=40, default="annual_data")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

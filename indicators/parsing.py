@@ -1,96 +1,38 @@
 """Parsing and validation of annual data values: the one place shared by browser entry and Excel import.
 
-``parse_value`` turns what people type or paste into a ``Decimal`` (yes/no as 1/0) or raises
-``ValueParseError`` with a Chinese message; ``validate_values`` applies SPEC §3's range and cross-field rules
+``parse_value`` turns what people type or paste into a ``Decimal`` (yes/no as 1/0) with the kernel's strict
+parser (``config.parsing``: the same rules for forms and imports) or raises ``ValueParseError`` with a Chinese
+message; ``validate_values`` applies SPEC §3's range and cross-field rules
 (errors) and the large-change check against the previous year (warnings that need a confirming comment).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from config.parsing import (
+    ValueParseError,
+    is_blank,
+    parse_boolean,
+    parse_number,
+)
 
 from .catalogue import MIN_POPULATION, NOT_GREATER_THAN, WARNING_CHANGE_RATIO
 from .models import DataElement, ValueType
 
-YES_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓", "t"}
-NO_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗", "f"}
-_NUMBER = re.compile(r"^[+]?\d+(\.\d+)?$")
-_FOUR_PLACES = Decimal("0.0001")
-
-
-class ValueParseError(ValueError):
-    """A value that cannot be read; ``message`` says why, in the user's language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def normalise_text(raw) -> str:
-    """Full-width to half-width (NFKC), no surrounding or inner spaces, no thousands separators."""
-    text = unicodedata.normalize("NFKC", str(raw))
-    return re.sub(r"[\s,]", "", text)
-
-
-def is_blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not unicodedata.normalize("NFKC", raw).strip())
-
-
-def parse_boolean(raw) -> Decimal | None:
-    if is_blank(raw):
-        return None
-    if isinstance(raw, bool):
-        return Decimal(1) if raw else Decimal(0)
-    text = normalise_text(raw).lower()
-    if text in YES_WORDS or text == "1.0":
-        return Decimal(1)
-    if text in NO_WORDS or text == "0.0":
-        return Decimal(0)
-    raise ValueParseError(_("“%(value)s” is not a yes/no answer: enter 是 or 否.") % {"value": raw})
-
-
-def parse_number(raw, *, whole: bool) -> Decimal | None:
-    """A non-negative number; ``whole`` requires a whole number (counts)."""
-    if is_blank(raw):
-        return None
-    if isinstance(raw, bool):
-        raise ValueParseError(_("“%(value)s” is not a number.") % {"value": raw})
-    if isinstance(raw, int | Decimal):
-        number = Decimal(raw)
-    elif isinstance(raw, float):
-        number = Decimal(repr(raw))
-    else:
-        text = normalise_text(raw)
-        if text.endswith("%"):
-            if whole:
-                raise ValueParseError(
-                    _("“%(value)s” is a percentage, but a count is expected.") % {"value": raw}
-                )
-            text = text[:-1]
-        if text.startswith("-") and _NUMBER.match(text[1:]):
-            raise ValueParseError(_("“%(value)s” is negative; it must be 0 or more.") % {"value": raw})
-        if not _NUMBER.match(text):
-            raise ValueParseError(_("“%(value)s” is not a number.") % {"value": raw})
-        try:
-            number = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueParseError(_("“%(value)s” is not a number.") % {"value": raw}) from exc
-    if not number.is_finite():
-        raise ValueParseError(_("“%(value)s” is not a number.") % {"value": raw})
-    if number < 0:
-        raise ValueParseError(_("“%(value)s” is negative; it must be 0 or more.") % {"value": raw})
-    if whole and number != number.to_integral_value():
-        raise ValueParseError(_("“%(value)s” must be a whole number.") % {"value": raw})
-    if number >= Decimal("1e15"):
-        raise ValueParseError(_("“%(value)s” is too large.") % {"value": raw})
-    if whole:
-        return number.to_integral_value()
-    return number.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP)
+__all__ = [
+    "Problem",
+    "ValueParseError",
+    "format_value",
+    "is_blank",
+    "parse_boolean",
+    "parse_number",
+    "parse_value",
+    "validate_values",
+]
 
 
 def parse_value(raw, element: DataElement) -> Decimal | None:

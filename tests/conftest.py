@@ -8,6 +8,19 @@ from django.test import Client
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def private_staging(settings, tmp_path):
+    """Staged uploads of each test go to its own folder (never the machine's shared temporary folder)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staging": {
+            "BACKEND": "config.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "staging")},
+        },
+    }
+    return tmp_path / "staging"
+
+
 @pytest.fixture
 def region(db):
     return factories.region_user(username="region_t")

@@ -252,7 +252,7 @@ def attendee_import(request, pk):
             messages.success(
                 request,
                 _("%(n)s attendees imported; %(d)s listed twice were counted once.")
-                % {"n": result.created, "d": result.duplicates},
+                % {"n": result.created, "d": result.counts.get("duplicates", 0)},
             )
             return redirect("training:event_detail", pk=event.pk)
     return render(request, "training/attendee_import.html", {"form": form, "event": event, "result": result})

@@ -1,18 +1,15 @@
 """Views: Excel template download, upload → preview → confirm import, and the export pages.
 
-The preview is computed once on upload and stored server-side (the uploaded bytes and the preview as JSON in
-a staging directory, keyed by user and SHA-256; the session remembers which). Confirming re-plans the same
-bytes inside the import transaction, so what lands matches the database at that moment.
+The preview is computed once on upload (``config.excel.run_import`` as a dry run) and kept with the uploaded
+bytes in the kernel's staging store (``config.excel.staging``: one staged upload per user, private storage);
+the session remembers its SHA-256. Confirming re-plans the same bytes inside the import transaction, so what
+lands matches the database at that moment.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
-import time
-from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,14 +19,13 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.forms import BootstrapFormMixin
-from config.spreadsheets import SpreadsheetError, max_upload_bytes, read_upload, sha256_hex
-from counties.models import League
-from counties.scoping import changeable_counties, scope_queryset, visible_counties, visible_leagues
+from config.excel import staging
+from config.excel.forms import PreviewedUploadForm
+from counties.scoping import changeable_counties, scope_queryset, visible_counties
 
+from ..excel_forms import ExportFilterForm, TemplateForm
 from ..exporting import (
     audit_file_name,
     audit_sheets,
@@ -38,40 +34,15 @@ from ..exporting import (
     write_template,
     xlsx_response,
 )
-from ..importing import MIN_YEAR, display_value, history_reason, import_workbook, max_year, preview_workbook
+from ..importing import APP_LABEL, KIND, display_value, history_reason, import_workbook, preview_workbook
 from ..models import DataValue, ImportBatch, ReportStatus, ResultStatus
 
 SESSION_KEY = "excel_import"
-STAGING_MAX_AGE_SECONDS = 24 * 3600
-MULTIPART_OVERHEAD = 64 * 1024
-
-
-def staging_dir() -> Path:
-    directory = Path(settings.IMPORT_STAGING_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _staged(user, digest: str, suffix: str) -> Path:
-    if not digest.isalnum():
-        raise ValueError("bad digest")
-    return staging_dir() / f"{user.pk}-{digest}{suffix}"
-
-
-def _stage(user, data: bytes, preview: dict) -> None:
-    now = time.time()
-    for old in staging_dir().glob("*-*.*"):
-        if now - old.stat().st_mtime > STAGING_MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
-    _staged(user, preview["sha256"], ".xlsx").write_bytes(data)
-    _staged(user, preview["sha256"], ".json").write_text(json.dumps(preview, ensure_ascii=False), "utf-8")
 
 
 def _unstage(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        for suffix in (".xlsx", ".json"):
-            _staged(request.user, pending["sha256"], suffix).unlink(missing_ok=True)
+    request.session.pop(SESSION_KEY, None)
+    staging.discard(request.user.pk)
 
 
 def _require_importer(user) -> None:
@@ -79,85 +50,24 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
-def year_choices() -> list[tuple[int, int]]:
-    return [(y, y) for y in range(max_year(), MIN_YEAR - 1, -1)]
-
-
-class ImportUploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "The filled template, at most %(mb)s MB. Nothing is saved until you confirm the preview."
-        ) % {"mb": settings.MAX_UPLOAD_MB}
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        try:
-            self.cleaned_data["data"] = read_upload(uploaded)
-        except SpreadsheetError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return uploaded
-
-
-class TemplateForm(BootstrapFormMixin, forms.Form):
-    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
-    league = forms.ChoiceField(label=gettext_lazy("League"), required=False)
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices()
-        self.fields["year"].initial = max_year() - 1
-        leagues = League.objects.filter(pk__in=changeable_counties(user).values("league_id")).order_by("code")
-        if user.is_region_staff:
-            self.fields["league"].choices = [("", _("All leagues")), *((lg.code, lg.name) for lg in leagues)]
-        else:
-            del self.fields["league"]
-
-
-class ExportFilterForm(BootstrapFormMixin, forms.Form):
-    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None)
-    league = forms.ChoiceField(label=gettext_lazy("League"), required=False)
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *year_choices()]
-        leagues = visible_leagues(user).order_by("code")
-        if len(leagues) > 1:
-            self.fields["league"].choices = [("", _("All leagues")), *((lg.code, lg.name) for lg in leagues)]
-        else:
-            del self.fields["league"]
-
-
 @login_required
 def import_view(request):
     """Upload a filled template; the preview follows on the next page."""
     _require_importer(request.user)
-    form = ImportUploadForm()
-    upload_error = ""
+    form = PreviewedUploadForm()
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + MULTIPART_OVERHEAD:
-            upload_error = _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
-        else:
-            form = ImportUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                data = form.cleaned_data["data"]
-                file_name = Path(form.cleaned_data["file"].name).name
-                plan = preview_workbook(data, file_name, request.user)
-                _unstage(request)
-                _stage(request.user, data, plan.as_preview())
-                request.session[SESSION_KEY] = {"sha256": plan.sha256, "file_name": file_name}
-                return redirect("indicators:import_preview")
-    batches = ImportBatch.objects.filter(kind=ImportBatch.Kind.INDICATORS).select_related("user")
+        form = PreviewedUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            data, file_name = form.cleaned_data["data"], form.cleaned_data["file_name"]
+            plan = preview_workbook(data, file_name, request.user)
+            staging.stage(request.user, data, plan.as_preview())
+            request.session[SESSION_KEY] = {"sha256": plan.sha256, "file_name": file_name}
+            return redirect("indicators:import_preview")
+    batches = ImportBatch.objects.filter(app=APP_LABEL, kind=KIND).select_related("user")
     if not request.user.is_region_staff:
         batches = batches.filter(user=request.user)
     context = {
         "form": form,
-        "upload_error": upload_error,
         "template_form": TemplateForm(request.user),
         "page_obj": Paginator(batches, 10).get_page(request.GET.get("page")),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
@@ -170,11 +80,11 @@ def _load_preview(request) -> dict | None:
     pending = request.session.get(SESSION_KEY)
     if not pending:
         return None
-    stored = _staged(request.user, pending["sha256"], ".json")
-    if not stored.exists():
+    preview = staging.load_preview(request.user)
+    if preview is None or preview.get("sha256") != pending["sha256"]:
         request.session.pop(SESSION_KEY, None)
         return None
-    return json.loads(stored.read_text("utf-8"))
+    return preview
 
 
 @login_required
@@ -200,18 +110,15 @@ def import_confirm(request):
     if not pending or request.POST.get("sha256") != pending["sha256"]:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("indicators:import")
-    staged = _staged(request.user, pending["sha256"], ".xlsx")
-    data = staged.read_bytes() if staged.exists() else b""
-    if sha256_hex(data) != pending["sha256"]:
+    data = staging.load_data(request.user, pending["sha256"])
+    if data is None:
         _unstage(request)
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("indicators:import")
     result = import_workbook(data, pending["file_name"], request.user)
     plan = result.plan
     if not plan.ok:
-        _staged(request.user, pending["sha256"], ".json").write_text(
-            json.dumps(plan.as_preview(), ensure_ascii=False), "utf-8"
-        )
+        staging.update_preview(request.user, plan.as_preview())
         messages.error(
             request, _("The data changed since the preview and the file is now refused; nothing was saved.")
         )

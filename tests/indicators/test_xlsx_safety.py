@@ -118,11 +118,14 @@ def test_oversized_files_are_refused(county_staff, client_for):
 def test_an_oversized_request_is_refused_before_the_upload_is_parsed(county_staff, client_for):
     client = client_for(county_staff)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("indicators.views.excel.ImportUploadForm.is_valid", lambda self: pytest.fail("parsed"))
+        patch.setattr("config.excel.forms.ExcelUploadForm.is_valid", lambda self: pytest.fail("parsed"))
+        patch.setattr(
+            "django.http.multipartparser.MultiPartParser.parse", lambda self: pytest.fail("body read")
+        )
         response = client.post(
             reverse("indicators:import"), {"file": upload(b"PK\x03\x04" + b"\0" * 2 * 1024 * 1024)}
         )
-    assert response.status_code == 200 and "1 MB" in response.content.decode()
+    assert response.status_code == 413 and "1 MB" in response.content.decode()
 
 
 def test_the_browser_refuses_a_renamed_file_in_the_preview(county_staff, client_for):

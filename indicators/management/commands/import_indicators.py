@@ -4,30 +4,18 @@ Exit status 0 when the file landed (or, with ``--dry-run``, would land) or chang
 is refused, with every problem listed as row, column, value and why.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from config.spreadsheets import SpreadsheetError, read_upload
 from counties.cli import ImportCommandMixin
-from indicators.importing import import_workbook
+from indicators.importing import AnnualDataImporter
 
 
 class Command(ImportCommandMixin, BaseCommand):
     help = "Import annual data from an Excel file (first sheet, codes row county_code, …); all or nothing."
 
     def handle(self, *args, file, user, dry_run=False, **options):
-        importer = self.importing_user(user)
-        path = self.existing_file(file)
-        try:
-            with path.open("rb") as handle:
-                data = read_upload(handle)
-        except SpreadsheetError as exc:
-            raise CommandError(f"{file}: {exc.message}") from exc
-        result = import_workbook(data, path.name, importer, dry_run=dry_run)
+        result = self.run_import_command(AnnualDataImporter(self.importing_user(user)), file, dry_run=dry_run)
         plan = result.plan
-        if not plan.ok:
-            for problem in plan.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"{file}: refused, {len(plan.problems)} problem(s); nothing was imported")
         for pair in plan.changed_pairs:
             for change in pair.changes:
                 old = "—" if change.is_new else change.old

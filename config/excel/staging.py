@@ -1,0 +1,118 @@
+"""Uploads waiting between preview and confirmation: one per user, in the private ``"staging"`` storage.
+
+``stage(user, data, preview)`` stores the uploaded bytes and the preview (JSON) as ``<user id>.xlsx`` and
+``<user id>.json`` through Django's storage API (so several app servers can share a configured storage), and
+replaces the user's previous upload. ``load_preview`` / ``load_data`` read them back (the data only when its
+SHA-256 is the one previewed), ``discard(user)`` removes them. They are also removed when the user logs out
+(``user_logged_out``) and by the periodic ``sweep_staged_uploads`` task (beat) after ``STAGING_MAX_AGE``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+
+from celery import shared_task
+from django.contrib.auth.signals import user_logged_out
+from django.core.files.base import ContentFile
+from django.dispatch import receiver
+from django.utils import timezone
+
+from config.storage import staging_storage
+
+from .runner import sha256_hex
+
+STAGING_MAX_AGE = datetime.timedelta(hours=24)
+SUFFIXES = (".xlsx", ".json")
+logger = logging.getLogger(__name__)
+
+
+def _name(user_id: int, suffix: str) -> str:
+    return f"{int(user_id)}{suffix}"
+
+
+def _replace(name: str, content: bytes) -> None:
+    storage = staging_storage()
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(content))
+    if saved != name:  # pragma: no cover - a concurrent upload of the same user won the race
+        storage.delete(saved)
+
+
+def stage(user, data: bytes, preview: dict) -> None:
+    """Keep ``data`` and its ``preview`` for ``user``, replacing any upload staged before."""
+    discard(user.pk)
+    _replace(_name(user.pk, ".xlsx"), data)
+    _replace(_name(user.pk, ".json"), json.dumps(preview, ensure_ascii=False).encode("utf-8"))
+
+
+def update_preview(user, preview: dict) -> None:
+    _replace(_name(user.pk, ".json"), json.dumps(preview, ensure_ascii=False).encode("utf-8"))
+
+
+def load_preview(user) -> dict | None:
+    storage = staging_storage()
+    name = _name(user.pk, ".json")
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
+def load_data(user, sha256: str) -> bytes | None:
+    """The staged bytes when they are the ones previewed (same SHA-256), else ``None``."""
+    storage = staging_storage()
+    name = _name(user.pk, ".xlsx")
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as handle:
+        data = handle.read()
+    return data if sha256_hex(data) == sha256 else None
+
+
+def discard(user_id: int | None) -> None:
+    if user_id is None:
+        return
+    storage = staging_storage()
+    for suffix in SUFFIXES:
+        name = _name(user_id, suffix)
+        if storage.exists(name):
+            storage.delete(name)
+
+
+def sweep(max_age: datetime.timedelta = STAGING_MAX_AGE) -> int:
+    """Delete staged files older than ``max_age``; returns how many were deleted."""
+    storage = staging_storage()
+    try:
+        _dirs, files = storage.listdir("")
+    except FileNotFoundError:
+        return 0
+    oldest = timezone.now() - max_age
+    deleted = 0
+    for name in files:
+        if not name.endswith(SUFFIXES):
+            continue
+        try:
+            modified = storage.get_modified_time(name)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if modified < oldest:
+            storage.delete(name)
+            deleted += 1
+    return deleted
+
+
+@shared_task(name="config.excel.sweep_staged_uploads")
+def sweep_staged_uploads() -> int:
+    deleted = sweep()
+    if deleted:
+        logger.info("deleted %s staged upload files older than %s", deleted, STAGING_MAX_AGE)
+    return deleted
+
+
+@receiver(user_logged_out, dispatch_uid="config.excel.staging.discard_on_logout")
+def discard_on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        discard(user.pk)
