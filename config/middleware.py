@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -59,8 +60,9 @@ class RequestSizeGuardMiddleware:
     """Answer 413 before the body is read when ``Content-Length`` exceeds ``MAX_UPLOAD_MB``.
 
     It sits before ``CsrfViewMiddleware`` (which parses multipart bodies to find its token). A multipart
-    body without a length (chunked) is parsed here, under ``LimitedUploadHandler``, so that passing the limit
-    also answers 413 instead of spooling the rest to the temporary folder.
+    body without a length (``Transfer-Encoding: chunked``, de-chunked by the server, which marks the input
+    ``wsgi.input_terminated`` as gunicorn does) is parsed here, reading at most one byte past the limit, under
+    ``LimitedUploadHandler``: passing the limit answers 413 and nothing more is read or spooled.
     """
 
     def __init__(self, get_response):
@@ -73,18 +75,28 @@ class RequestSizeGuardMiddleware:
             length = 0
         if length > upload_limit_bytes():
             return too_large_response()
-        if not length and request.method == "POST" and request.content_type == "multipart/form-data":
-            try:
-                request.POST  # noqa: B018 - parse now, under the limit
-            except UploadTooLarge:
-                return too_large_response()
+        if not length and self._chunked_multipart(request):
+            # Read the body (at most one byte past the limit) now, under LimitedUploadHandler.
+            request._stream = LimitedStream(request.environ["wsgi.input"], upload_limit_bytes() + 1)
+            request.META["CONTENT_LENGTH"] = str(upload_limit_bytes() + 1)
+            request.POST  # noqa: B018
             if getattr(request, "upload_too_large", False):
                 return too_large_response()
         return self.get_response(request)
 
+    @staticmethod
+    def _chunked_multipart(request) -> bool:
+        """A multipart POST whose body has no length but a terminated input (a de-chunking WSGI server)."""
+        return (
+            request.method == "POST"
+            and request.content_type == "multipart/form-data"
+            and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            and bool(request.META.get("wsgi.input_terminated"))
+        )
+
 
 class LimitedUploadHandler(FileUploadHandler):
-    """The first upload handler: stops a multipart body once its files pass the limit (chunked bodies)."""
+    """The first upload handler: stops a multipart body once its files pass ``MAX_UPLOAD_MB`` (chunked bodies)."""
 
     def __init__(self, request=None):
         super().__init__(request)
@@ -92,7 +104,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > upload_limit_bytes():
+        if self.received > settings.MAX_UPLOAD_MB * 1024 * 1024:
             if self.request is not None:
                 self.request.upload_too_large = True
             raise UploadTooLarge
