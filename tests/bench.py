@@ -132,6 +132,14 @@ def bench_excel(ctx: Context) -> list[Figure]:
     return [Figure(*line) for line in excel_figures(YEARS)]
 
 
+@benchmark("hostile")
+def bench_hostile(ctx: Context) -> list[Figure]:
+    """Issue 10's hostile corpus: each answered ≤ 5 s and ≤ 300 MB; an ordinary page answers meanwhile."""
+    from tests.bench_hostile import hostile_figures
+
+    return [Figure(*line) for line in hostile_figures()]
+
+
 def main(argv: list[str]) -> int:
     tmpdir = None
     url = os.environ.get("BENCH_DATABASE_URL")
