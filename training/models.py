@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.storage import evidence_storage
 from counties.models import County
 
 PUBLICITY_WEEK_FIRST_DAY = (4, 20)
@@ -150,7 +151,7 @@ class EventEvidence(models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.SIGN_IN
     )
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300, storage=evidence_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))

@@ -209,6 +209,17 @@ def _find_header(buffered: list[tuple[int, list]], schema: Schema) -> tuple[int,
     return None
 
 
+def _header_problem(column: Column | None, seen: dict[str, str], schema: Schema) -> str | None:
+    """Why a header cell is refused; ``""`` to skip it silently, ``None`` to map it."""
+    if column is None:
+        return _("Unknown column: use the codes row of the downloaded template.") if schema.strict else ""
+    if column.code in seen:
+        if not schema.strict:
+            return ""
+        return _("The column appears twice (also in column %(other)s).") % {"other": seen[column.code]}
+    return column.refused or None
+
+
 def _map_header(number: int, values: list, schema: Schema, sheet: Sheet) -> None:
     names = {}
     for column in schema.columns:
@@ -220,22 +231,11 @@ def _map_header(number: int, values: list, schema: Schema, sheet: Sheet) -> None
             continue
         letter = get_column_letter(index + 1)
         column = names.get(choice_key(raw))
-        text = str(raw).strip()
-        problem = None
-        if column is None:
-            problem = (
-                _("Unknown column: use the codes row of the downloaded template.") if schema.strict else None
-            )
-        elif column.code in seen:
-            if not schema.strict:
-                continue
-            problem = _("The column appears twice (also in column %(other)s).") % {"other": seen[column.code]}
-        elif column.refused:
-            problem = column.refused
+        problem = _header_problem(column, seen, schema)
         if problem:
+            text = str(raw).strip()
             sheet.problems.append(Problem.at(number, letter, column.code if column else text, text, problem))
-            continue
-        if column is not None:
+        elif problem is None:
             seen[column.code] = letter
             sheet.mapping[column.code] = index
     for column in schema.columns:

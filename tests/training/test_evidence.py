@@ -122,3 +122,19 @@ def test_upload_download_and_remove_through_the_pages(
     assert not EventEvidence.objects.exists()
     assert EventEvidence.history.filter(id=evidence.pk, history_type="-").exists()
     assert not os.path.exists(path)
+
+
+def test_evidence_is_stored_privately_and_macro_workbooks_are_refused(
+    county_staff, event_factory, media_root
+):
+    from tests import hostile
+
+    event = event_factory()
+    evidence = services.add_evidence(county_staff, event, SimpleUploadedFile("签到表.pdf", PDF))
+    path = media_root / evidence.file.name
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    for data in (hostile.macro_part("attendees"), hostile.macro_content_type("attendees")):
+        with pytest.raises(ValidationError):
+            services.add_evidence(county_staff, event, SimpleUploadedFile("名单.xlsx", data))
+    assert EventEvidence.objects.count() == 1
