@@ -45,6 +45,10 @@ PUBLIC_OR_GENERIC = {
     "indicators:import_confirm",
     "indicators:import_cancel",
     "funding:gate_settings",
+    "funding:import",
+    "funding:import_preview",
+    "funding:import_confirm",
+    "funding:import_cancel",
 }
 
 # Routes of one object of the victim county: (route name → kwargs builder), all must answer 403/404.
@@ -101,6 +105,7 @@ LIST_ROUTES = {
     "training:progress": {"year": 2024, "scope": "all", "league": "150100"},
     "training:event_import": {},
     "funding:overview": {"league": "150100", "scope": "all", "year": 2024},
+    "funding:template": {"county": VICTIM},
 }
 
 
