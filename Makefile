@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint format migrate messages bench loadtest worker clean
+.PHONY: install demo test lint format migrate messages bench loadtest browser-test worker clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,20 @@ install: $(BIN)/activate ## create .venv with the project and its dev tools
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-demo: install ## install, migrate, seed demo data and serve http://127.0.0.1:8000 (SQLite, tasks in-process)
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+# The demo runs as production does (DEBUG off: the portal's own error pages), over plain HTTP on this machine,
+# serving its static files itself, with a secret key generated once into .venv/.
+DEMO_ENV = DEBUG=0 STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+	SECURE_HSTS_SECONDS=0 ALLOWED_HOSTS='*' SECRET_KEY="$$(cat $(VENV)/demo-secret-key)"
 
-test: install ## the whole suite (set DATABASE_URL / RUN_REDIS_TESTS=1 to widen it)
+$(VENV)/demo-secret-key: $(BIN)/activate
+	$(PY) -c 'import secrets; print("demo-" + secrets.token_urlsafe(50))' > $@
+
+demo: install $(VENV)/demo-secret-key ## install, migrate, seed demo data and serve http://$(HOST) (SQLite, tasks in-process)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo --url http://$(HOST)/
+	$(DEMO_ENV) $(PY) manage.py runserver --insecure $(HOST)
+
+test: install ## the whole suite (set DATABASE_URL / RUN_REDIS_TESTS=1 to widen it; browser tests need chromium)
 	$(BIN)/pytest
 
 lint: install
@@ -51,5 +59,8 @@ loadtest: install ## pages under load per role: gunicorn + locust headless, p50/
 worker: install ## a Celery worker with beat (needs REDIS_URL)
 	$(BIN)/celery -A config worker -B --loglevel=info
 
+browser-test: install ## only the browser tests (tests/browser; screenshots in test-artifacts/screenshots)
+	$(BIN)/pytest tests/browser
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from counties.models import County, League, PilotDesignation
 from counties.scoping import visible_counties
 
+from . import selectors
 from .models import (
     AnnualReport,
     CountyYearScore,
@@ -158,6 +159,7 @@ def overview(user, filters: Filters) -> dict:
     final = final_pairs(county_ids, [year] if year is not None else [])
 
     bands = [b.name for b in GradeBand.objects.order_by("-min_score")]
+    labels = selectors.grade_labels()
     classes = grade_classes(bands)
     pilots = []
     for county in counties:
@@ -248,7 +250,7 @@ def overview(user, filters: Filters) -> dict:
         "stale_counties": len(stale_counties),
         "chart": {
             "year": year,
-            "bands": bands,
+            "bands": [labels.get(band, band) for band in bands],
             "map": map_data,
             "focus_league": filters.league,
             "county_scores": sorted(

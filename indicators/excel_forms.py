@@ -13,11 +13,13 @@ from config.forms import BootstrapFormMixin
 from counties.models import League
 from counties.scoping import changeable_counties, visible_leagues
 
+from . import selectors
 from .importing import MIN_YEAR, max_year
 
 
 def year_choices() -> list[tuple[int, int]]:
-    return [(y, y) for y in range(max_year(), MIN_YEAR - 1, -1)]
+    """The programme's years (not 2000–today), newest first."""
+    return [(y, y) for y in selectors.programme_years() if MIN_YEAR <= y <= max_year()]
 
 
 class TemplateForm(BootstrapFormMixin, forms.Form):

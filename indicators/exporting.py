@@ -3,8 +3,9 @@
 * ``write_template``: labels row (Chinese names with units), codes row (``county_code, county_name, year,
   <typed element codes>``), one row per county pre-filled with what is stored, yes-no lists and number
   formats; the import reads it back (``indicators.importing``).
-* ``write_audit_workbook``: sheets 汇总, 指标明细, 原始数据, then the sheets other apps contribute through the
-  hook: any app may define ``<app>/audit.py`` with ``audit_sheets(user, year) -> list[AuditSheet]``.
+* ``write_audit_workbook``: a cover sheet 封面, sheets 汇总, 指标明细, 原始数据, then the sheets other apps
+  contribute through the hook (any app may define ``<app>/audit.py`` with ``audit_sheets(user, year) ->
+  list[AuditSheet]``), then the trail of ``indicators.audit_trail``: 变更记录, 审核记录, 目标调整.
 * ``write_sheets`` / ``xlsx_response``: every export goes through one writer (openpyxl write-only mode,
   frozen header, autofilter, number formats) and every text cell through ``config.spreadsheets.escape_cell``.
 
@@ -455,12 +456,17 @@ def contributed_sheets(user, year: int | None = None) -> list[AuditSheet]:
 
 
 def audit_sheets(user, year: int | None = None) -> list[AuditSheet]:
-    return [
+    """The auditor workbook's sheets: 封面 (cover), the figures, the contributed sheets, then the trail."""
+    from .audit_trail import cover_sheet, trail_sheets
+
+    sheets = [
         summary_sheet(user, year),
         detail_sheet(user, year),
         raw_sheet(user, year),
         *contributed_sheets(user, year),
+        *trail_sheets(user, year),
     ]
+    return [cover_sheet(user, year=year, sheets=sheets), *sheets]
 
 
 def write_audit_workbook(user, out, *, year: int | None = None) -> None:

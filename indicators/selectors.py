@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
-from .models import AnnualReport, DataElement, DataValue, Indicator, ReportStatus
+from .models import AnnualReport, DataElement, DataValue, GradeBand, Indicator, ReportStatus
 from .parsing import format_value
 
 NON_PILOT_YEARS = 5  # a county that is not a pilot may report the current year and the five before it
@@ -247,3 +247,26 @@ def county_report_years(county: County) -> list[tuple[int, AnnualReport | None]]
     years = report_years(county)
     reports = {r.year: r for r in AnnualReport.objects.filter(county=county, year__in=years)}
     return [(year, reports.get(year)) for year in reversed(years)]
+
+
+def grade_labels() -> dict[str, str]:
+    """``{band name: label in the active language}``: band names are Chinese data, ``name_en`` their English."""
+    english = (translation.get_language() or "").startswith("en")
+    return {
+        name: (name_en or name) if english else name
+        for name, name_en in GradeBand.objects.values_list("name", "name_en")
+    }
+
+
+def programme_years() -> list[int]:
+    """The programme's years, newest first: from the earliest pilot baseline year or stored report (at least the
+    years a non-pilot may report) to the current year. Year pickers offer these, not 2000–today."""
+    this_year = current_year()
+    firsts = [this_year - NON_PILOT_YEARS]
+    first_report = AnnualReport.objects.order_by("year").values_list("year", flat=True).first()
+    first_start = PilotDesignation.objects.order_by("start_year").values_list("start_year", flat=True).first()
+    if first_report:
+        firsts.append(first_report)
+    if first_start:
+        firsts.append(first_start - 1)
+    return list(range(this_year, min(firsts) - 1, -1))

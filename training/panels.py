@@ -1,4 +1,4 @@
-"""The training panel of the county page: this year's progress toward 100 人次 and a 4·26 week activity."""
+"""The training panel of the county page: the working (current) year's progress toward 100 人次 and a 4·26 week activity."""
 
 from django.utils import timezone
 
@@ -12,10 +12,8 @@ def county_panels_training(request, county) -> list[Panel]:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
+        # The working year: the county reports (and trains) for the current year, also after its pilot ended.
         year = timezone.localdate().year
-        pilot = getattr(county, "pilot", None)
-        if pilot is not None and pilot.end_year < year:
-            year = pilot.end_year  # a finished pilot: show its last pilot year
     context = {
         "county": county,
         "progress": county_progress(county, year),

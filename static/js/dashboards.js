@@ -78,7 +78,8 @@
                 return d.county + (d.pilot ? "（" + labels.pilot + "）" : "") + "<br>" + labels.score + "：" + d.value + (d.grade ? " · " + d.grade : "");
               }
             },
-            visualMap: { min: 0, max: 100, left: 10, bottom: 10, calculable: true, text: ["100", "0"], inRange: { color: ["#dc3545", "#ffc107", "#198754"] } },
+            // The draggable handles show their values: no extra text labels (they showed each number twice).
+            visualMap: { min: 0, max: 100, left: 10, bottom: 10, calculable: true, inRange: { color: ["#dc3545", "#ffc107", "#198754"] } },
             series: [{
               type: "map", map: "nmg_counties", nameProperty: "adcode", roam: true,
               itemStyle: { areaColor: "#e9ecef", borderColor: "#fff", borderWidth: 0.5 },
@@ -88,6 +89,13 @@
           });
         })
         .catch(function () { map.hideLoading(); });
+      // A click on a county opens its page (the map's names are GB/T 2260 codes).
+      var countyUrl = document.getElementById("score-map").dataset.countyUrl;
+      if (countyUrl) {
+        map.on("click", function (p) {
+          if (p.name && /^\d{6}$/.test(p.name)) window.location.href = countyUrl.replace("000000", p.name);
+        });
+      }
     }
 
     var compliance = chartOn("compliance-chart");
@@ -125,8 +133,9 @@
       series.push({ name: labels.other_avg, type: "line", yAxisIndex: 1, data: data.leagues.other_avg, lineStyle: { type: "dashed" }, connectNulls: false });
       league.setOption({
         tooltip: { trigger: "axis" },
-        legend: { top: 0, type: "scroll" },
-        grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+        // A plain legend wraps onto a second line instead of hiding entries behind scroll arrows.
+        legend: { top: 0, left: "center", type: "plain" },
+        grid: { left: 8, right: 8, top: 64, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: data.leagues.labels, axisLabel: { rotate: 40 } },
         yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100 }],
         series: series

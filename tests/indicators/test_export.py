@@ -72,7 +72,7 @@ def stored_score(code="150121", year=2024, score="80"):
 
 def test_sheets_and_header_rows_follow_the_spec(auditor):
     workbook = workbook_for(auditor)
-    assert workbook.sheetnames[:3] == ["汇总", "指标明细", "原始数据"]
+    assert workbook.sheetnames[:4] == ["封面", "汇总", "指标明细", "原始数据"]
     assert [c.value for c in workbook["汇总"][1]] == SUMMARY
     assert [c.value for c in workbook["指标明细"][1]][: len(DETAIL)] == DETAIL
     raw_headers = [c.value for c in workbook["原始数据"][1]]
@@ -157,7 +157,7 @@ def test_text_cells_are_escaped_against_formulas(auditor, monkeypatch):
     workbook = workbook_for(auditor)
     detail = sheet_rows(workbook["指标明细"])[1]
     assert detail[10] == '\'=HYPERLINK("http://evil","x")'
-    contributed = workbook.worksheets[-1]
+    contributed = workbook.worksheets[workbook.sheetnames.index("'=外部")]
     assert contributed.title == "'=外部"
     assert sheet_rows(contributed) == [["'=标题", "数"], ["'+cmd|' /C calc'!A0", -5], ["'@SUM(A1)", 1.5]]
     for cell_row in contributed.iter_rows():
@@ -176,7 +176,16 @@ def test_number_formats_are_set(auditor):
 def test_contributed_sheets_follow_the_indicator_sheets(auditor):
     titles = [sheet.title for sheet in audit_sheets(auditor)]
     contributed = [sheet.title for sheet in exporting.contributed_sheets(auditor)]
-    assert titles == ["汇总", "指标明细", "原始数据", *contributed]
+    assert titles == [
+        "封面",
+        "汇总",
+        "指标明细",
+        "原始数据",
+        *contributed,
+        "变更记录",
+        "审核记录",
+        "目标调整",
+    ]
 
 
 def test_the_export_is_a_constant_number_of_queries(auditor, region, django_assert_max_num_queries):
@@ -211,7 +220,7 @@ def test_every_role_can_open_the_export_page_and_download_the_workbook(who, requ
     assert page.status_code == 200
     assert reverse("indicators:export_audit") in page.content.decode()
     workbook = downloaded(client.get(reverse("indicators:export_audit"), {"year": 2024}))
-    assert workbook.sheetnames[:3] == ["汇总", "指标明细", "原始数据"]
+    assert workbook.sheetnames[:4] == ["封面", "汇总", "指标明细", "原始数据"]
 
 
 def test_results_export_applies_the_filters_and_the_scope(client_for, league_staff):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.models import ReportStatus
 from tests import factories
@@ -236,12 +237,17 @@ def test_detail_shows_changes_of_the_event_and_its_headcounts(client_for, county
     assert all(h["user"] == county_staff for h in response.context["history"] if h["what"])
 
 
-def test_county_page_defaults_to_the_last_pilot_year_of_a_finished_pilot(
+def test_county_page_shows_the_working_year_also_after_the_pilot_ended(
     client_for, county_staff, event_factory
 ):
+    """Issue 16: the county reports for the current year, so the training card shows it (not the last pilot year)."""
     factories.PilotFactory(county=factories.county("150121"), start_year=2020, end_year=2022)
     event_factory(date=datetime.date(2022, 6, 1), audiences={"enterprise": 20})
-    response = client_for(county_staff).get(reverse("counties:detail", args=["150121"]))
+    client = client_for(county_staff)
+    response = client.get(reverse("counties:detail", args=["150121"]))
+    panel = next(p for p in response.context["panels"] if p.template == "training/panel_county.html")
+    assert panel.context["progress"].year == timezone.localdate().year
+    response = client.get(reverse("counties:detail", args=["150121"]), {"year": 2022})
     panel = next(p for p in response.context["panels"] if p.template == "training/panel_county.html")
     assert panel.context["progress"].year == 2022
     assert panel.context["progress"].training_headcount == 20

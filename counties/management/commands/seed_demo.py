@@ -10,6 +10,11 @@ from django.db import transaction
 class Command(BaseCommand):
     help = "Create demo pilots, users (one per role, passwords printed) and several years of synthetic data."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="where the portal is served (printed at the end)"
+        )
+
     def handle(self, *args, **options):
         for config in apps.get_app_configs():
             try:
@@ -18,4 +23,4 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.seed(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready: http://127.0.0.1:8000"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {options['url']}"))

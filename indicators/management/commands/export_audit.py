@@ -7,7 +7,7 @@ from indicators.exporting import write_audit_workbook
 
 
 class Command(BaseCommand):
-    help = "Write the auditor workbook (汇总, 指标明细, 原始数据 and the sheets other apps contribute)."
+    help = "Write the auditor workbook (封面, 汇总, 指标明细, 原始数据, the sheets other apps contribute, 变更记录, 审核记录, 目标调整)."
 
     def add_arguments(self, parser):
         parser.add_argument("out", help="path of the .xlsx file to write")

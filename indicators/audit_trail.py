@@ -1,0 +1,266 @@
+"""The auditor workbook's trail (SPEC §10, issue 16): a cover sheet and the sheets of what changed and who did it.
+
+* ``封面``: who exported, when, with which filters, from which portal version, and the sheets that follow;
+* ``变更记录``: every change of a reported value — county, year, field, old, new, who, when, reason;
+* ``审核记录``: every step of a report's workflow with its comment;
+* ``目标调整``: every change of an indicator's target or weight, or of a grade band, with its reason and the year
+  from which it counts (a change rescores every report, so it counts from the first reported year on).
+
+Titles and headers are a file contract like the other audit sheets (the same in every UI language).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib import metadata
+
+from django.utils import timezone
+
+from counties.scoping import visible_counties
+
+from . import catalogue
+from .exporting import AuditSheet
+from .models import AnnualReport, DataElement, DataValue, GradeBand, Indicator, ReportStatus, ReportTransition
+
+COVER_SHEET = "封面"
+CHANGES_SHEET = "变更记录"
+CHANGES_HEADERS = [
+    "盟市",
+    "县代码",
+    "县名称",
+    "年度",
+    "字段代码",
+    "字段名称",
+    "原值",
+    "新值",
+    "操作",
+    "修改人",
+    "修改时间",
+    "原因",
+    "说明",
+]
+REVIEW_SHEET = "审核记录"
+REVIEW_HEADERS = ["盟市", "县代码", "县名称", "年度", "原状态", "新状态", "操作人", "时间", "意见"]
+CATALOGUE_SHEET = "目标调整"
+CATALOGUE_HEADERS = ["对象", "代码", "名称", "项目", "原值", "新值", "修改人", "修改时间", "生效年度", "原因"]
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+HISTORY_KINDS = {"+": "新增", "~": "修改", "-": "删除"}
+STATUS_NAMES = {
+    ReportStatus.DRAFT: "草稿",
+    ReportStatus.SUBMITTED: "已提交",
+    ReportStatus.APPROVED: "已通过",
+    ReportStatus.RETURNED: "已退回",
+}
+ALL = "全部"
+
+
+def _who(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.get_username()
+
+
+def _local(moment):
+    """Excel has no time zones: the portal's local time (Asia/Shanghai), naive."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def portal_version() -> str:
+    try:
+        return metadata.version("ip-pilot-portal")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _plain_value(value, element):
+    if value is None:
+        return None
+    if element is not None and element.value_type == "boolean":
+        return "是" if value else "否"
+    return value
+
+
+def changes_sheet(user, year: int | None = None) -> AuditSheet:
+    """变更记录: every recorded change of a value of the reports ``user`` may see, oldest first."""
+    reports = AnnualReport.objects.filter(county__in=visible_counties(user).values("pk"))
+    if year:
+        reports = reports.filter(year=year)
+    report_map = {r.pk: r for r in reports.select_related("county__league")}
+    elements = {e.pk: e for e in DataElement.objects.all()}
+    history = (
+        DataValue.history.filter(report_id__in=list(report_map))
+        .select_related("history_user")
+        .order_by("report_id", "element_id", "history_date", "history_id")
+    )
+    rows = []
+    last: dict[tuple[int, int], object] = {}
+    for record in history.iterator(chunk_size=2000):
+        key = (record.report_id, record.element_id)
+        old = last.get(key) if record.history_type != "+" else None
+        last[key] = record.value
+        if record.history_type == "~" and old == record.value:
+            continue  # only the explanation changed
+        report = report_map[record.report_id]
+        element = elements.get(record.element_id)
+        new = None if record.history_type == "-" else record.value
+        rows.append(
+            (
+                record.history_date,
+                [
+                    report.county.league.name,
+                    report.county.code,
+                    report.county.name,
+                    report.year,
+                    element.code if element else "",
+                    element.name if element else "",
+                    _plain_value(old, element),
+                    _plain_value(new, element),
+                    HISTORY_KINDS.get(record.history_type, record.history_type),
+                    _who(record.history_user),
+                    _local(record.history_date),
+                    record.history_change_reason or "",
+                    record.comment or "",
+                ],
+            )
+        )
+    rows.sort(key=lambda row: row[0])
+    return AuditSheet(
+        CHANGES_SHEET,
+        CHANGES_HEADERS,
+        [row for _time, row in rows],
+        number_formats={"年度": "0", "原值": "#,##0.####", "新值": "#,##0.####", "修改时间": TIME_FORMAT},
+        widths={
+            "盟市": 14,
+            "县名称": 14,
+            "字段代码": 24,
+            "字段名称": 26,
+            "修改时间": 20,
+            "原因": 30,
+            "说明": 30,
+        },
+    )
+
+
+def review_sheet(user, year: int | None = None) -> AuditSheet:
+    """审核记录: every workflow step (submit, approve, return, reopen…) with its comment, oldest first."""
+    steps = ReportTransition.objects.filter(report__county__in=visible_counties(user).values("pk"))
+    if year:
+        steps = steps.filter(report__year=year)
+    steps = steps.select_related("report__county__league", "actor").order_by("created_at", "pk")
+    rows = (
+        [
+            step.report.county.league.name,
+            step.report.county.code,
+            step.report.county.name,
+            step.report.year,
+            STATUS_NAMES.get(step.from_status, step.from_status),
+            STATUS_NAMES.get(step.to_status, step.to_status),
+            _who(step.actor),
+            _local(step.created_at),
+            step.comment,
+        ]
+        for step in steps.iterator(chunk_size=2000)
+    )
+    return AuditSheet(
+        REVIEW_SHEET,
+        REVIEW_HEADERS,
+        rows,
+        number_formats={"年度": "0", "时间": TIME_FORMAT},
+        widths={"盟市": 14, "县名称": 14, "时间": 20, "意见": 50},
+    )
+
+
+def _first_year() -> int | str:
+    return AnnualReport.objects.order_by("year").values_list("year", flat=True).first() or ALL
+
+
+def _as_loaded(record) -> dict | None:
+    """The values the data migration loaded (it keeps no history): the first change's "before"."""
+    if hasattr(record, "rule"):
+        for code, *_rest, target in catalogue.INDICATORS:
+            if code == record.code:
+                return {"target": None if target is None else Decimal(target), "weight": Decimal(1)}
+        return None
+    for name, _name_en, min_score in catalogue.GRADE_BANDS:
+        if name == record.name:
+            return {"min_score": min_score, "name": name}
+    return None
+
+
+def catalogue_sheet(user=None, year: int | None = None) -> AuditSheet:
+    """目标调整: changes of indicator targets and weights and of grade bands (the catalogue is the same for all)."""
+    rows = []
+    effective = _first_year()
+    tracked = [
+        ("指标", Indicator, ("target", "weight"), {"target": "目标值", "weight": "权重"}),
+        ("等级", GradeBand, ("min_score", "name"), {"min_score": "最低分", "name": "等级名称"}),
+    ]
+    for kind, model, fields, labels in tracked:
+        history = model.history.select_related("history_user").order_by("id", "history_date", "history_id")
+        previous: dict[int, dict] = {}
+        for record in history:
+            before = previous.get(record.id) or _as_loaded(record)
+            previous[record.id] = {name: getattr(record, name) for name in fields}
+            if record.history_type != "~" or before is None:
+                continue
+            for name in fields:
+                old, new = before.get(name), getattr(record, name)
+                if old == new:
+                    continue
+                rows.append(
+                    (
+                        record.history_date,
+                        [
+                            kind,
+                            getattr(record, "code", "") or "",
+                            record.name,
+                            labels[name],
+                            old,
+                            new,
+                            _who(record.history_user),
+                            _local(record.history_date),
+                            getattr(record, "effective_year", None) or effective,
+                            record.history_change_reason or "",
+                        ],
+                    )
+                )
+    rows.sort(key=lambda row: row[0])
+    return AuditSheet(
+        CATALOGUE_SHEET,
+        CATALOGUE_HEADERS,
+        [row for _time, row in rows],
+        number_formats={"原值": "#,##0.####", "新值": "#,##0.####", "修改时间": TIME_FORMAT},
+        widths={"名称": 26, "修改时间": 20, "生效年度": 12, "原因": 40},
+    )
+
+
+def trail_sheets(user, year: int | None = None) -> list[AuditSheet]:
+    return [changes_sheet(user, year), review_sheet(user, year), catalogue_sheet(user, year)]
+
+
+def cover_sheet(
+    user, *, year: int | None, sheets: list[AuditSheet], filters: dict | None = None
+) -> AuditSheet:
+    """封面: the export's provenance and what the following sheets hold."""
+    if user.is_authenticated and getattr(user, "pk", None):
+        who = f"{_who(user)}（{user.get_username()}）"
+    else:
+        who = _who(user) if user.get_username() else "命令行导出"
+    scope = getattr(user, "county", None) or getattr(user, "league", None)
+    rows = [
+        ["工作簿", "内蒙古自治区知识产权强县工程试点县 审计工作簿"],
+        ["导出人", who],
+        ["角色", str(user.get_role_display()) if hasattr(user, "get_role_display") else ""],
+        ["数据范围", scope.name if scope is not None else "全区"],
+        ["导出时间", _local(timezone.now())],
+        ["年度", year or ALL],
+        *([[name, value or ALL] for name, value in (filters or {}).items()]),
+        ["平台版本", portal_version()],
+        ["工作表", "、".join(str(sheet.title) for sheet in sheets)],
+    ]
+    return AuditSheet(
+        COVER_SHEET,
+        ["项目", "内容"],
+        rows,
+        widths={"项目": 14, "内容": 60},
+    )

@@ -1,0 +1,18 @@
+"""Template tags of the indicators app."""
+
+from django import template
+
+from ..selectors import grade_labels
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def grade_label(context, grade: str) -> str:
+    """``{% grade_label score.grade %}``: a stored grade (the band's Chinese name) in the user's language."""
+    if not grade:
+        return grade or ""
+    labels = context.render_context.get("grade_labels")
+    if labels is None:
+        labels = context.render_context["grade_labels"] = grade_labels()
+    return labels.get(grade, grade)

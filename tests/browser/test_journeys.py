@@ -1,0 +1,165 @@
+"""Journeys through the portal as people meet it, in a real browser (see conftest for the page checks)."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from indicators import services
+from indicators.models import AnnualReport, ReportStatus
+from indicators.selectors import current_year
+from tests import factories
+from tests.browser.journeys import COMPLETE, PASSWORD, fill_report, fill_value, stored_complete
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+COUNTY = "150121"  # 土默特左旗, 呼和浩特市
+
+
+@pytest.fixture
+def pilot(browser):
+    year = current_year()
+    return factories.PilotFactory(
+        county=factories.county(COUNTY), designation_year=year - 3, start_year=year - 2, end_year=year
+    )
+
+
+def _report_path(year, suffix=""):
+    return f"/data/reports/{COUNTY}/{year}/{suffix}"
+
+
+def test_county_enters_messy_data_meets_an_error_fixes_it_and_submits(browser, pilot):
+    factories.county_user(COUNTY, username="county_j", password=PASSWORD)
+    year = current_year() - 1
+    browser.login("county_j", PASSWORD)
+    browser.visit(_report_path(year, "entry/"), "entry-empty")
+    messy = dict(COMPLETE)
+    messy["population"] = "３５２，０００"  # full-width digits and separator
+    messy["above_scale_output"] = "1,500,000"
+    messy["above_scale_with_patents"] = "61"  # more than the 60 above-scale enterprises: an error
+    fill_report(browser.page, messy)
+    browser.submit('button[name="save"]', "entry-error")
+    error = browser.page.locator(".invalid-feedback:visible").first
+    assert error.is_visible()
+    assert not AnnualReport.objects.filter(county__code=COUNTY, year=year).exists()
+
+    fill_value(browser.page, "above_scale_with_patents", "60")
+    browser.submit('button[name="submit"]', "submitted")
+    report = AnnualReport.objects.get(county__code=COUNTY, year=year)
+    assert report.status == ReportStatus.SUBMITTED
+    # point 4 (part C): the detail page shows 352,000 with separators
+
+
+def _submitted_report(year):
+    county = factories.county(COUNTY)
+    owner = factories.county_user(COUNTY, username="county_r", password=PASSWORD)
+    report = factories.ReportFactory(county=county, year=year)
+    factories.set_values(report, **stored_complete())
+    services.submit_report(report, owner)
+    return report
+
+
+def test_region_returns_county_fixes_and_resubmits_region_approves(browser, chromium, live_server, pilot):
+    year = current_year() - 1
+    _submitted_report(year)
+    factories.region_user(username="region_j", password=PASSWORD)
+    browser.login("region_j", PASSWORD)
+    browser.visit("/data/review/", "review-queue")
+    browser.page.click(f'a[href*="{_report_path(year)}"]')
+    browser.check("review-detail")
+    comment = "人口数请按统计公报更正"
+    browser.extra_allowed.append(comment)
+    _decide(browser, "return", comment, "returned")
+    assert AnnualReport.objects.get(county__code=COUNTY, year=year).status == ReportStatus.RETURNED
+
+    county = browser.__class__(chromium.new_context(), live_server.url, browser.folder / "county")
+    county.folder.mkdir(exist_ok=True)
+    county.login("county_r", PASSWORD)
+    county.visit(_report_path(year, "entry/"), "county-sees-comment")
+    assert county.page.locator(f"text={comment}").count() >= 1
+    fill_value(county.page, "population", "351000")
+    county.submit('button[name="submit"]', "county-resubmitted")
+    county.context.close()
+    assert AnnualReport.objects.get(county__code=COUNTY, year=year).status == ReportStatus.SUBMITTED
+
+    browser.visit(_report_path(year), "review-again")
+    _decide(browser, "approve", "", "approved")
+    assert AnnualReport.objects.get(county__code=COUNTY, year=year).status == ReportStatus.APPROVED
+
+
+def _decide(browser, action, comment, step):
+    """Take a review decision on the report page, whichever form the page offers for it."""
+    page = browser.page
+    decision = page.locator(f'input[name="action"][value="{action}"]')
+    if decision.count():
+        decision.check()
+        page.fill('form:has(input[name="action"]) textarea[name="comment"]', comment)
+        browser.submit('form:has(input[name="action"]) button[type="submit"]', step)
+        return
+    form = f'form[action$="/{action}/"]'
+    if comment:
+        page.fill(f"{form} textarea[name=comment]", comment)
+    browser.submit(f"{form} button[type=submit]", step)
+
+
+def test_auditor_downloads_the_workbook(browser, pilot):
+    year = current_year() - 1
+    _submitted_report(year)
+    factories.auditor_user(username="auditor_j", password=PASSWORD)
+    browser.login("auditor_j", PASSWORD)
+    browser.visit("/data/excel/exports/", "exports")
+    with browser.page.expect_download() as download_info:
+        browser.page.click('form[action$="/data/excel/exports/audit/"] button[type="submit"]')
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(download.path().read_bytes()))
+    assert {"汇总", "原始数据"} <= set(workbook.sheetnames)
+    browser.raise_problems()
+
+
+def test_league_staff_stay_inside_their_league(browser, pilot):
+    factories.PilotFactory(county=factories.county("150203"))  # 包头市昆都仑区: another league
+    factories.league_user("150100", username="league_j", password=PASSWORD)
+    browser.login("league_j", PASSWORD)
+    browser.visit("/counties/", "county-list")
+    text = browser.page.inner_text("main")
+    assert "土默特左旗" in text and "昆都仑区" not in text
+    browser.visit("/counties/150203/", "other-league-county", status=404)
+    assert browser.page.locator("nav.navbar").count() == 1  # the portal's own 404 page, with navigation
+    browser.visit("/data/dashboard/league/", "league-dashboard")
+    assert "昆都仑区" not in browser.page.inner_text("main")
+
+
+def test_excel_template_round_trip_through_the_upload_page(browser, pilot, tmp_path):
+    factories.county_user(COUNTY, username="county_x", password=PASSWORD)
+    year = current_year() - 1
+    browser.login("county_x", PASSWORD)
+    browser.visit("/data/excel/import/", "import-page")
+    page = browser.page
+    year_field = page.locator('form[action$="/data/excel/template/"] select[name="year"]')
+    if year_field.count():
+        year_field.select_option(str(year))
+    with page.expect_download() as download_info:
+        page.click('form[action$="/data/excel/template/"] button[type="submit"]')
+    workbook = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    sheet = workbook.worksheets[0]
+    codes_row = next(
+        row for row in sheet.iter_rows(min_row=1, max_row=15) if any(c.value == "population" for c in row)
+    )
+    columns = {cell.value: cell.column for cell in codes_row if cell.value}
+    data_row = next(
+        r
+        for r in range(codes_row[0].row + 1, sheet.max_row + 1)
+        if str(sheet.cell(r, columns.get("county_code", 1)).value) == COUNTY
+        or any(str(sheet.cell(r, c).value) == COUNTY for c in range(1, 4))
+    )
+    for code, value in COMPLETE.items():
+        if code in columns:
+            sheet.cell(data_row, columns[code], value)
+    filled = tmp_path / "filled.xlsx"
+    workbook.save(filled)
+    page.set_input_files('#upload-form input[type="file"]', str(filled))
+    browser.submit("#upload-button", "import-preview")
+    browser.submit("#confirm-button", "import-done")
+    report = AnnualReport.objects.get(county__code=COUNTY, year=year)
+    assert report.values.count() >= len(COMPLETE)
