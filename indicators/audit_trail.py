@@ -3,8 +3,8 @@
 * ``封面``: who exported, when, with which filters, from which portal version, and the sheets that follow;
 * ``变更记录``: every change of a reported value — county, year, field, old, new, who, when, reason;
 * ``审核记录``: every step of a report's workflow with its comment;
-* ``目标调整``: every change of an indicator's target or weight, or of a grade band, with its reason and the year
-  from which it counts (a change rescores every report, so it counts from the first reported year on).
+* ``目标调整``: every target version (生效年度) of an indicator's target or weight, or of a grade band, with the
+  values it replaced, who, when and why.
 
 Titles and headers are a file contract like the other audit sheets (the same in every UI language).
 """
@@ -20,7 +20,7 @@ from counties.scoping import visible_counties
 
 from . import catalogue
 from .exporting import AuditSheet
-from .models import AnnualReport, DataElement, DataValue, GradeBand, Indicator, ReportStatus, ReportTransition
+from .models import AnnualReport, CatalogueVersion, DataElement, DataValue, ReportStatus, ReportTransition
 
 COVER_SHEET = "封面"
 CHANGES_SHEET = "变更记录"
@@ -170,66 +170,72 @@ def review_sheet(user, year: int | None = None) -> AuditSheet:
     )
 
 
-def _first_year() -> int | str:
-    return AnnualReport.objects.order_by("year").values_list("year", flat=True).first() or ALL
-
-
-def _as_loaded(record) -> dict | None:
-    """The values the data migration loaded (it keeps no history): the first change's "before"."""
-    if hasattr(record, "rule"):
+def _as_loaded(version) -> dict:
+    """The values the data migration loaded (it keeps no history)."""
+    if version.indicator_id:
         for code, *_rest, target in catalogue.INDICATORS:
-            if code == record.code:
+            if code == version.indicator.code:
                 return {"target": None if target is None else Decimal(target), "weight": Decimal(1)}
-        return None
+        return {}
     for name, _name_en, min_score in catalogue.GRADE_BANDS:
-        if name == record.name:
-            return {"min_score": min_score, "name": name}
-    return None
+        if name == version.band.name:
+            return {"min_score": min_score}
+    return {}
 
 
 def catalogue_sheet(user=None, year: int | None = None) -> AuditSheet:
-    """目标调整: changes of indicator targets and weights and of grade bands (the catalogue is the same for all)."""
+    """目标调整: every target version (生效年度) of an indicator's target and weight or a grade band's minimum
+    score, against the version in force before it (the catalogue is the same for everyone)."""
+    versions = CatalogueVersion.objects.select_related("indicator", "band", "created_by").order_by(
+        "indicator_id", "band_id", "effective_year"
+    )
     rows = []
-    effective = _first_year()
-    tracked = [
-        ("指标", Indicator, ("target", "weight"), {"target": "目标值", "weight": "权重"}),
-        ("等级", GradeBand, ("min_score", "name"), {"min_score": "最低分", "name": "等级名称"}),
-    ]
-    for kind, model, fields, labels in tracked:
-        history = model.history.select_related("history_user").order_by("id", "history_date", "history_id")
-        previous: dict[int, dict] = {}
-        for record in history:
-            before = previous.get(record.id) or _as_loaded(record)
-            previous[record.id] = {name: getattr(record, name) for name in fields}
-            if record.history_type != "~" or before is None:
+    before: dict[tuple, CatalogueVersion] = {}
+    for version in versions:
+        key = (version.indicator_id, version.band_id)
+        previous = before.get(key)
+        before[key] = version
+        if version.effective_year == 0 and not version.reason:
+            continue  # the values loaded with the catalogue, not a change
+        if version.indicator_id:
+            kind, code, name = "指标", version.indicator.code, version.indicator.name
+            fields = (("target", "目标值"), ("weight", "权重"))
+        else:
+            kind, code, name = "等级", "", version.band.name
+            fields = (("min_score", "最低分"),)
+        for field_name, label in fields:
+            if previous is not None:
+                old = getattr(previous, field_name)
+            elif version.effective_year:  # the first version: the catalogue row's values were in force
+                old = getattr(version.indicator or version.band, field_name)
+            else:  # a change of every year overwrote the first values: those loaded with the catalogue
+                old = _as_loaded(version).get(field_name)
+            new = getattr(version, field_name)
+            if old == new:
                 continue
-            for name in fields:
-                old, new = before.get(name), getattr(record, name)
-                if old == new:
-                    continue
-                rows.append(
-                    (
-                        record.history_date,
-                        [
-                            kind,
-                            getattr(record, "code", "") or "",
-                            record.name,
-                            labels[name],
-                            old,
-                            new,
-                            _who(record.history_user),
-                            _local(record.history_date),
-                            getattr(record, "effective_year", None) or effective,
-                            record.history_change_reason or "",
-                        ],
-                    )
+            rows.append(
+                (
+                    version.created_at,
+                    [
+                        kind,
+                        code,
+                        name,
+                        label,
+                        old,
+                        new,
+                        _who(version.created_by),
+                        _local(version.created_at),
+                        version.effective_year or ALL,
+                        version.reason,
+                    ],
                 )
+            )
     rows.sort(key=lambda row: row[0])
     return AuditSheet(
         CATALOGUE_SHEET,
         CATALOGUE_HEADERS,
         [row for _time, row in rows],
-        number_formats={"原值": "#,##0.####", "新值": "#,##0.####", "修改时间": TIME_FORMAT},
+        number_formats={"原值": "#,##0.####", "新值": "#,##0.####", "修改时间": TIME_FORMAT, "生效年度": "0"},
         widths={"名称": 26, "修改时间": 20, "生效年度": 12, "原因": 40},
     )
 

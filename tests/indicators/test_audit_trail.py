@@ -34,10 +34,15 @@ def trail(county_staff, region):
     services.return_report(report, region, "人口数请核实", expected_version=report.version)
     indicator = Indicator.objects.get(code="training_headcount")
     services.update_indicator(
-        indicator, region, target=Decimal("120"), weight=indicator.weight, reason="上调目标"
+        indicator,
+        region,
+        target=Decimal("120"),
+        weight=indicator.weight,
+        reason="上调目标",
+        effective_year=2025,
     )
     band = GradeBand.objects.get(name="优秀")
-    services.update_grade_band(band, region, min_score=Decimal("92"), reason="从严")
+    services.update_grade_band(band, region, min_score=Decimal("92"), reason="从严", effective_year=2025)
     return report
 
 
@@ -78,7 +83,8 @@ def test_catalogue_sheet_lists_target_and_band_changes_with_reason(trail, audito
     rows = _rows(_workbook(auditor)["目标调整"])[1:]
     target = next(r for r in rows if r[1] == "training_headcount")
     assert (target[3], target[4], target[5], target[9]) == ("目标值", 100, 120, "上调目标")
-    assert target[8] == 2024  # counts from the first reported year on (every report is rescored)
+    assert target[8] == 2025  # 生效年度
+    assert not [r for r in rows if r[1] == "training_headcount" and r[3] == "权重"]  # unchanged
     band = next(r for r in rows if r[0] == "等级")
     assert (band[4], band[5], band[9]) == (90, 92, "从严")
 
@@ -87,3 +93,14 @@ def test_the_trail_is_scoped_like_the_figures(trail, county_staff):
     workbook = _workbook(county_staff)
     assert {r[1] for r in _rows(workbook["变更记录"])[1:]} == {"150121"}
     assert {r[1] for r in _rows(workbook["审核记录"])[1:]} == {"150121"}
+
+
+def test_a_change_for_every_year_names_the_values_loaded_with_the_catalogue(region, auditor):
+    indicator = Indicator.objects.get(code="training_headcount")
+    services.update_indicator(
+        indicator, region, target=Decimal("150"), weight=indicator.weight, reason="全部"
+    )
+    rows = _rows(_workbook(auditor)["目标调整"])[1:]
+    assert [(r[3], r[4], r[5], r[8]) for r in rows if r[1] == "training_headcount"] == [
+        ("目标值", 100, 150, "全部")
+    ]
