@@ -7,6 +7,7 @@ The entry form keeps what people typed as text; parsing and SPEC §3 validation 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config import formatting
 from config.forms import BootstrapFormMixin
 
 from . import services
@@ -37,7 +38,7 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
         for element in self.elements:
             value = stored.get(element.code)
             if value is not None:
-                initial.setdefault(value_field(element.code), display_value(value.value, element))
+                initial.setdefault(value_field(element.code), format_value(value.value, element))
                 initial.setdefault(comment_field(element.code), value.comment)
         super().__init__(*args, initial=initial, **kwargs)
         for element in self.elements:
@@ -94,8 +95,9 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
 
 
 def display_value(value, element) -> str:
-    """A stored value as people type it (see ``parsing.format_value``)."""
-    return format_value(value, element)
+    """A stored value as pages show it: thousands separators, 是/否 in the user's language ('' when empty).
+    Form fields are filled with ``parsing.format_value`` instead (as people type it)."""
+    return formatting.format_value(value, element.value_type, empty="")
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):

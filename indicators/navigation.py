@@ -30,4 +30,5 @@ ITEMS = [
         order=60,
         group=GROUP_SETTINGS,
     ),
+    NavItem("indicators:help", _("Reporting guide"), order=45, group=GROUP_DATA),
 ]

@@ -12,11 +12,11 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from config import formatting
 from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
 from .models import AnnualReport, DataElement, DataValue, GradeBand, Indicator, ReportStatus
-from .parsing import format_value
 
 NON_PILOT_YEARS = 5  # a county that is not a pilot may report the current year and the five before it
 
@@ -177,8 +177,8 @@ def history_rows(report: AnnualReport) -> list[dict]:
             {
                 "element": element,
                 "old": old,
-                "old_text": format_value(old, element) if element else "",
-                "new_text": format_value(new, element) if element else "",
+                "old_text": formatting.format_value(old, element.value_type, empty="") if element else "",
+                "new_text": formatting.format_value(new, element.value_type, empty="") if element else "",
                 "new": new,
                 "kind": record.history_type,
                 "comment": record.comment,

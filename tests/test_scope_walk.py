@@ -38,6 +38,7 @@ PUBLIC_OR_GENERIC = {
     "set_language",
     None,  # favicon
     "indicators:catalogue",
+    "indicators:help",
     "training:event_template",
     "training:attendee_template",
     "indicators:import",

@@ -91,7 +91,7 @@ def test_entry_page_groups_fields_by_policy_section_with_units_and_last_year(cli
     ]
     assert "年末常住人口" in content and "单位为人，不是万人" in content and "万元" in content
     population_row = response.context["groups"][0]["rows"][0]
-    assert population_row["previous"] == "312000"
+    assert population_row["previous"] == "312,000"  # shown with separators (issue 16)
     assert 'id="report-live-data"' in content and "patents_per_10k" in content
     assert 'name="version"' in content
 
