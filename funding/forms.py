@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
 from indicators.models import GradeBand
+from indicators.selectors import grade_labels
 
 from .models import Category, Kind, Source
 from .permissions import writable_pairs
@@ -73,6 +74,7 @@ class GateSettingsForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        labels = grade_labels()
         self.fields["min_grade"].choices = [
-            (name, name) for name in GradeBand.objects.values_list("name", flat=True)
+            (name, labels.get(name, name)) for name in GradeBand.objects.values_list("name", flat=True)
         ]

@@ -24,6 +24,7 @@ from config.errors import PortalError
 from config.formatting import format_money, format_percent
 from config.registry import county_facts
 from indicators.models import AnnualReport, CountyYearScore, GradeBand, ReportStatus
+from indicators.selectors import grade_labels
 
 from .models import ZERO, FundEntry, Kind, Source, TrancheGateSettings
 
@@ -83,11 +84,16 @@ def _grade_condition(county, gate: TrancheGateSettings) -> GateCondition:
     if not grade or grade not in bands:
         return GateCondition("grade", False, _("%(year)s: no grade yet") % {"year": report.year})
     passed = wanted is None or bands[grade] >= wanted
+    labels = grade_labels()
     return GateCondition(
         "grade",
         passed,
         _("%(year)s: %(grade)s (at least %(min)s)")
-        % {"year": report.year, "grade": grade, "min": gate.min_grade},
+        % {
+            "year": report.year,
+            "grade": labels.get(grade, grade),
+            "min": labels.get(gate.min_grade, gate.min_grade),
+        },
     )
 
 
