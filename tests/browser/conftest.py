@@ -20,9 +20,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run under one unless told.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,6 +35,8 @@ WIDTHS = (1024, 1366, 1920)
 HEIGHT = 900
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 CJK = re.compile(r"[\u3400-\u9fff]")  # ideographs: words left in Chinese (punctuation may stay)
+# Words of the Excel file formats (what people type into a template's cells): English instructions quote them.
+FILE_VOCABULARY = ["下达", "拨付", "支出", "自治区", "盟市", "旗县", "文号", "凭证号"]
 
 
 def _unavailable() -> str:
@@ -64,14 +63,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=why))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
+    """One Chromium for the browser tests (they run together: pytest-django orders transactional tests last).
+
+    Playwright's sync API keeps an event loop running in this thread, under which Django's ORM refuses to run
+    unless told: the variable is set only while Playwright runs, so it never leaks into other tests.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 def allowed_chinese() -> list[str]:
@@ -199,7 +211,7 @@ class Browser:
                 return text;
             }"""
         )
-        for allowed in sorted(self.extra_allowed, key=len, reverse=True) + self._allowed:
+        for allowed in sorted(self.extra_allowed + FILE_VOCABULARY + self._allowed, key=len, reverse=True):
             if CJK.search(allowed):
                 text = text.replace(allowed, " ")
         leftovers = sorted({line.strip() for line in text.splitlines() if CJK.search(line)})
