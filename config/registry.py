@@ -11,6 +11,7 @@ The lower app (or the kernel) names the contract — a module name and what it m
 | ``<app>/audit.py`` | ``audit_sheets(user, year)`` → sheets | the auditor workbook (``indicators.exporting``) |
 | ``<app>/derived.py`` | ``derived_values(pairs)`` → values of derived elements | scoring (``indicators.scoring``) |
 | ``<app>/facts.py`` | ``county_facts(county_ids)`` → ``{county_id: {fact: value}}`` | the tranche gate, the pilot summary, the region home |
+| ``<app>/actions.py`` | ``indicator_result_actions(user, county, year, results)`` → ``{indicator_id: [(label, url)]}`` | the county dashboard's result rows |
 | ``<app>/summary.py`` | ``summary_sections(county, designation)`` → dict | the pilot summary |
 | ``<app>/panels.py`` | ``home_region_panels*(request)`` → ``Panel`` list | the region's home page (``counties``) |
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("data/", include("indicators.urls")),
     path("training/", include("training.urls")),
     path("funding/", include("funding.urls")),
+    path("inspections/", include("inspections.urls")),
 ]
 
 if settings.DEBUG:

@@ -158,6 +158,38 @@ class AnnualReport(models.Model):
         return self.status == ReportStatus.APPROVED
 
 
+def default_deadline(year: int):
+    """31 March of the following year (SPEC §8a)."""
+    import datetime
+
+    return datetime.date(year + 1, 3, 31)
+
+
+class ReportingDeadline(models.Model):
+    """The deadline of one year's annual reports; a year without a row has the default deadline."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    deadline = models.DateField(_("deadline"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+
+    def __str__(self):
+        return f"{self.year}: {self.deadline:%Y-%m-%d}"
+
+
 class ReportTransition(models.Model):
     """One step of a report's workflow: who moved it, when, from where to where, and why."""
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
+from .deadlines import deadlines_for, is_overdue
 from .models import AnnualReport, DataElement, DataValue, Indicator, ReportStatus
 from .parsing import format_value
 
@@ -206,7 +207,7 @@ def review_queue(user, *, league: str = "", year: str = ""):
 @dataclass
 class GridRow:
     county: County
-    cells: list  # [(year, report or None, in_range)]
+    cells: list  # [(year, report or None, in_range, overdue)]
 
 
 def completeness_grid(user, *, league: str = "", batch: str = "", pilots_only: bool = False, years=None):
@@ -225,21 +226,25 @@ def completeness_grid(user, *, league: str = "", batch: str = "", pilots_only: b
         "id", "county_id", "year", "status", "updated_at"
     )
     by_pair = {(r.county_id, r.year): r for r in reports}
+    deadlines = deadlines_for(years)
+    today = timezone.localdate()
     rows = []
-    totals = {year: {"expected": 0, **{s: 0 for s in ReportStatus.values}} for year in years}
+    totals = {year: {"expected": 0, "overdue": 0, **{s: 0 for s in ReportStatus.values}} for year in years}
     for county in counties:
         expected = set(report_years(county))
         cells = []
         for year in years:
             report = by_pair.get((county.pk, year))
             in_range = year in expected
-            cells.append((year, report, in_range))
+            overdue = in_range and is_overdue(report.status if report else None, deadlines[year], today)
+            cells.append((year, report, in_range, overdue))
             if in_range:
                 totals[year]["expected"] += 1
+                totals[year]["overdue"] += overdue
             if report is not None:
                 totals[year][report.status] += 1
         rows.append(GridRow(county, cells))
-    return rows, years, totals
+    return rows, years, totals, deadlines
 
 
 def county_report_years(county: County) -> list[tuple[int, AnnualReport | None]]:

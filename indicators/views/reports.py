@@ -372,13 +372,13 @@ def completeness(request):
         "batch": request.GET.get("batch", ""),
         "pilots": request.GET.get("pilots", ""),
     }
-    rows, years, totals = selectors.completeness_grid(
+    rows, years, totals, deadlines = selectors.completeness_grid(
         request.user, league=filters["league"], batch=filters["batch"], pilots_only=filters["pilots"] == "1"
     )
     context = {
         "rows": rows,
         "years": years,
-        "totals": [totals[y] | {"year": y} for y in years],
+        "totals": [totals[y] | {"year": y, "deadline": deadlines[y]} for y in years],
         "filters": filters,
         "leagues": visible_leagues(request.user),
         "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
