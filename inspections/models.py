@@ -61,7 +61,7 @@ class Inspection(models.Model):
     date = models.DateField(_("inspection date"))
     inspectors = models.CharField(_("inspectors"), max_length=300, blank=True)
     scope = models.TextField(_("scope"), blank=True)
-    conclusion = models.TextField(_("conclusion"), blank=True)
+    conclusion = models.TextField(_("inspection conclusion"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
