@@ -3,7 +3,7 @@
 import pytest
 
 from config.access import NotAllowed
-from config.errors import Conflict, InvalidInput
+from config.errors import Conflict, InvalidInput, Locked
 from config.workflow import TransitionNotAllowed
 from inspections import services
 from inspections.models import FindingStatus
@@ -102,5 +102,5 @@ def test_a_closed_finding_cannot_be_edited(make_finding, county_staff, region):
     finding = make_finding()
     services.answer_finding(user=county_staff, finding=finding, text="ok", files=[pdf_upload()])
     services.close_finding(user=region, finding=finding)
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(Locked):
         services.update_finding(user=region, finding=finding, fields={"description": "changed"})
