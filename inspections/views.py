@@ -431,3 +431,30 @@ def finding_step(request, pk):
             request, _("Done: the finding is now “%(status)s”.") % {"status": finding.get_status_display()}
         )
     return redirect(reverse("inspections:finding_detail", kwargs={"pk": finding.pk}))
+
+
+@login_required
+def finding_import(request):
+    """The findings list (问题清单) from Excel: the regional office only, all or nothing, optionally a check."""
+    from config.excel.forms import ExcelUploadForm
+
+    from .importing import import_findings
+
+    require_region(request.user)
+    form = ExcelUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        dry_run = request.POST.get("dry_run") == "1"
+        result = import_findings(
+            request.user, form.cleaned_data["data"], file_name=form.cleaned_data["file_name"], dry_run=dry_run
+        )
+        if result.ok and not dry_run:
+            messages.success(
+                request,
+                _(
+                    "Import complete: %(created)s findings added, %(changed)s changed, %(unchanged)s unchanged."
+                )
+                % {"created": result.created, "changed": result.changed, "unchanged": result.unchanged},
+            )
+            return redirect("inspections:finding_list")
+    return render(request, "inspections/finding_import.html", {"form": form, "result": result})

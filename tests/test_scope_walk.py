@@ -119,6 +119,7 @@ LIST_ROUTES = {
     "inspections:inspection_create": {"county": VICTIM},
     "inspections:finding_list": {"county": VICTIM, "status": ""},
     "inspections:finding_create": {"county": VICTIM},
+    "inspections:finding_import": {},
     "counties:notifications": {},
     "indicators:deadlines": {},
 }
