@@ -74,8 +74,20 @@ def counts_by_county(county_ids, today=None) -> dict[int, dict]:
 
 def overdue_by_county(user, today=None) -> list[dict]:
     """Visible counties with overdue findings: county, open, overdue, red, most overdue first."""
-    counties = {c.pk: c for c in visible_counties(user)}
-    counts = counts_by_county(counties, today)
+    today = today or timezone.localdate()
+    rows = (
+        Finding.objects.filter(inspection__county__in=visible_counties(user).values("pk"))
+        .exclude(status=FindingStatus.CLOSED)
+        .values("inspection__county_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            red=Count("pk", filter=Q(colour=Colour.RED)),
+        )
+        .filter(Q(overdue__gt=0) | Q(red__gt=0))
+    )
+    counts = {row.pop("inspection__county_id"): row for row in rows}
+    counties = visible_counties(user).in_bulk(list(counts)) if counts else {}
     rows = [
         {"county": counties[pk], **figures}
         for pk, figures in counts.items()
