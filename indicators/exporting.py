@@ -459,8 +459,15 @@ def audit_sheets(user, year: int | None = None) -> list[AuditSheet]:
         summary_sheet(user, year),
         detail_sheet(user, year),
         raw_sheet(user, year),
+        _tasks_sheet(user, year),
         *contributed_sheets(user, year),
     ]
+
+
+def _tasks_sheet(user, year):
+    from .workplan_exports import tasks_sheet  # the work-plan module builds on this one
+
+    return tasks_sheet(user, year)
 
 
 def write_audit_workbook(user, out, *, year: int | None = None) -> None:

@@ -419,6 +419,9 @@ def submit_report(report: AnnualReport, user, *, expected_version: int | None = 
         raise PermissionDenied(_("You may not submit this report."))
 
     def check(locked):
+        from .workplan import ensure_tasks_submittable
+
+        ensure_tasks_submittable(locked)
         missing = missing_elements(locked)
         if missing:
             raise TransitionNotAllowed(
