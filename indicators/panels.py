@@ -45,3 +45,13 @@ def home_region_panels_standing(request):
             width="col-12",
         )
     ]
+
+
+def county_panels_tasks(request, county):
+    """The pilot's work-plan tasks over its years: each task's status per year, completed per year."""
+    from .workplan_selectors import county_task_years
+
+    data = county_task_years(county)
+    if not data["years"]:
+        return []
+    return [Panel("indicators/workplan/_county_panel.html", {"county": county, **data}, order=35)]

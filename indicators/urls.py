@@ -1,7 +1,13 @@
 """URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
 
-from .views import assessment, dashboards, excel, reports
+from .views import assessment, dashboards, excel, reports, workplan
 
 app_name = "indicators"
 
-urlpatterns = [*reports.urlpatterns, *dashboards.urlpatterns, *excel.urlpatterns, *assessment.urlpatterns]
+urlpatterns = [
+    *reports.urlpatterns,
+    *dashboards.urlpatterns,
+    *excel.urlpatterns,
+    *assessment.urlpatterns,
+    *workplan.urlpatterns,
+]

@@ -133,6 +133,11 @@ def _require_change(user, county_id: int) -> None:
         raise NotAllowed(_("You may not change the data of this county."))
 
 
+def may_change_tasks(user, county, report) -> bool:
+    """The values' rule: whoever may change the report's values now may change its tasks."""
+    return can_change_county(user, county) and services.may_change_values(report, user)
+
+
 def is_pilot_year(county_id: int, year: int) -> bool:
     return PilotDesignation.objects.filter(
         county_id=county_id, start_year__lte=year, end_year__gte=year

@@ -16,7 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from funding.models import FundEntry, FundEvidence
-from indicators.models import AnnualReport, DataValue, GradeBand, ImportBatch, ReportStatus
+from indicators.models import (
+    AnnualReport,
+    DataValue,
+    GradeBand,
+    ImportBatch,
+    ReportStatus,
+    TaskEvidence,
+    TaskProgress,
+    WorkTask,
+)
 from tests import factories
 from training.models import EventAudience, EventEvidence, EventKind, TrainingEvent
 
@@ -83,6 +92,11 @@ OBJECT_ROUTES = {
     "funding:evidence_upload": lambda d: {"pk": d["fund_entry"].pk},
     "funding:evidence_download": lambda d: {"pk": d["fund_evidence"].pk},
     "funding:evidence_delete": lambda d: {"pk": d["fund_evidence"].pk},
+    "indicators:task_edit": lambda d: {"code": VICTIM, "year": 2024},
+    "indicators:task_detail": lambda d: {"code": VICTIM, "year": 2024, "task": "navigation"},
+    "indicators:task_evidence_upload": lambda d: {"code": VICTIM, "year": 2024, "task": "navigation"},
+    "indicators:task_evidence_download": lambda d: {"pk": d["task_evidence"].pk},
+    "indicators:task_evidence_delete": lambda d: {"pk": d["task_evidence"].pk},
 }
 
 # List, dashboard and export routes: asked for the victim's data by every filter they take; the answer must
@@ -106,6 +120,7 @@ LIST_ROUTES = {
     "training:event_import": {},
     "funding:overview": {"league": "150100", "scope": "all", "year": 2024},
     "funding:template": {"county": VICTIM},
+    "indicators:task_matrix": {"year": 2024, "league": "150100"},
 }
 
 
@@ -175,6 +190,19 @@ def victim_data(db, settings, tmp_path):
     )
     fund_evidence.file.save("voucher.pdf", ContentFile(pdf), save=False)
     fund_evidence.save()
+    progress = TaskProgress.objects.create(
+        report=report, task=WorkTask.objects.get(code="navigation"), status="underway", progress=MARKER
+    )
+    task_evidence = TaskEvidence(
+        progress=progress,
+        original_name=f"{MARKER}.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        uploaded_by=owner,
+    )
+    task_evidence.file.save("task.pdf", ContentFile(pdf), save=False)
+    task_evidence.save()
     batch = ImportBatch.objects.create(user=owner, file_name=f"{MARKER}.xlsx", sha256="0" * 64, rows=1)
     from indicators.scoring import recompute
 
@@ -186,6 +214,7 @@ def victim_data(db, settings, tmp_path):
         "batch": batch,
         "fund_entry": fund_entry,
         "fund_evidence": fund_evidence,
+        "task_evidence": task_evidence,
     }
 
 
@@ -195,6 +224,8 @@ def _snapshot():
         sorted(DataValue.objects.values_list("report_id", "element_id", "value")),
         sorted(TrainingEvent.objects.values_list("pk", "title", "date")),
         EventEvidence.objects.count(),
+        sorted(TaskProgress.objects.values_list("pk", "status", "progress")),
+        TaskEvidence.objects.count(),
         sorted(GradeBand.objects.values_list("name", "min_score")),
         sorted(FundEntry.objects.values_list("pk", "amount", "doc_no")),
         FundEvidence.objects.count(),
@@ -270,6 +301,10 @@ def test_the_victims_own_user_does_see_the_data(client_for, victim_data):
     detail = client.get(reverse("indicators:report_detail", kwargs={"code": VICTIM, "year": 2024}))
     assert detail.status_code == 200
     assert "987" in detail.content.decode()
+    task = client.get(
+        reverse("indicators:task_detail", kwargs={"code": VICTIM, "year": 2024, "task": "navigation"})
+    )
+    assert MARKER in task.content.decode()
 
 
 @pytest.mark.parametrize("role", ["county_staff", "league_staff", "region_staff", "auditor"])
@@ -296,5 +331,6 @@ def test_every_page_answers_every_role_without_a_server_error(client_for, victim
         "training:event_detail",
         "funding:ledger",
         "funding:entry_detail",
+        "indicators:task_detail",
     }
     assert all(answered[name] == 200 for name in readable), answered
