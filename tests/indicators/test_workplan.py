@@ -219,3 +219,25 @@ def test_the_audit_sheet_is_scoped(county_staff, draft):
     write_audit_workbook(other, out, year=2024)
     sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True)["工作任务"]
     assert len(list(sheet.iter_rows(values_only=True))) == 1
+
+
+def test_the_demo_seed_gives_every_pilot_year_task_progress():
+    from counties import demo as county_demo
+    from counties.models import PilotDesignation
+    from indicators import demo
+    from indicators.selectors import current_year
+
+    out = io.StringIO()
+    county_demo.seed(out)
+    demo.seed(out)
+    for pilot in PilotDesignation.objects.select_related("county"):
+        for year in range(pilot.start_year, min(pilot.end_year, current_year()) + 1):
+            progress = TaskProgress.objects.filter(report__county=pilot.county, report__year=year)
+            assert progress.count() >= 1, (pilot.county.code, year)
+    assert not TaskProgress.objects.filter(status="completed", progress="").exists()
+    assert {"not_started", "underway", "completed"} <= set(
+        TaskProgress.objects.values_list("status", flat=True)
+    )
+    count = TaskProgress.history.count()
+    demo.seed(out)
+    assert TaskProgress.history.count() == count
