@@ -87,3 +87,49 @@ def tasks_sheet(user, year: int | None = None) -> AuditSheet:
         number_formats={"年度": "0", "佐证材料数": "0"},
         widths={"任务名称": 36, "工作进展": 60, "工作措施": 60},
     )
+
+
+# --- The task progress template (SPEC §10 ``import_tasks``) ------------------------------------------------
+
+TEMPLATE_SHEET = "工作任务"
+TEMPLATE_LABELS = [
+    "县代码",
+    "县名称",
+    "年度",
+    "任务代码",
+    "进展状态（未开展/推进中/已完成）",
+    "工作进展",
+    "工作措施",
+]
+TEMPLATE_CODES = ["county_code", "county_name", "year", "task_code", "status", "progress", "measures"]
+
+
+def template_rows(counties, year: int) -> list[list]:
+    """One row per (pilot of ``year`` among ``counties``, task), pre-filled with the stored progress (3 queries)."""
+    counties = list(counties.filter(pilot__start_year__lte=year, pilot__end_year__gte=year).order_by("code"))
+    stored = {
+        (county_id, task_id): (status, progress, measures)
+        for county_id, task_id, status, progress, measures in TaskProgress.objects.filter(
+            report__county__in=[c.pk for c in counties], report__year=year
+        ).values_list("report__county_id", "task_id", "status", "progress", "measures")
+    }
+    tasks = list(WorkTask.objects.all())
+    rows = []
+    for county in counties:
+        for task in tasks:
+            status, progress, measures = stored.get((county.pk, task.pk), (TaskStatus.NOT_STARTED, "", ""))
+            rows.append(
+                [county.code, county.name, year, task.code, STATUS_LABELS_ZH[status], progress, measures]
+            )
+    return rows
+
+
+def template_sheet(counties, year: int) -> AuditSheet:
+    """The labels row (as the header), the codes row the import looks for, then the pre-filled rows."""
+    return AuditSheet(
+        title=TEMPLATE_SHEET,
+        headers=TEMPLATE_LABELS,
+        rows=[TEMPLATE_CODES, *template_rows(counties, year)],
+        number_formats={"年度": "0"},
+        widths={"县名称": 16, "工作进展": 60, "工作措施": 60, "进展状态（未开展/推进中/已完成）": 18},
+    )

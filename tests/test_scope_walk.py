@@ -121,6 +121,7 @@ LIST_ROUTES = {
     "funding:overview": {"league": "150100", "scope": "all", "year": 2024},
     "funding:template": {"county": VICTIM},
     "indicators:task_matrix": {"year": 2024, "league": "150100"},
+    "indicators:task_template": {"year": 2024, "league": "150100"},
 }
 
 

@@ -7,6 +7,7 @@ county is looked up through ``counties.scoping`` (out of scope is 404).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -15,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from config.errors import PortalError, message_for
 from counties.models import PilotDesignation
-from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_leagues
+from counties.scoping import changeable_counties, get_county_or_404, get_in_scope_or_404, visible_leagues
 
 from .. import selectors
 from .. import workplan as workplan_services
 from .. import workplan_selectors as task_selectors
+from ..exporting import xlsx_response
 from ..models import TaskEvidence, TaskProgress, TaskStatus, WorkTask
+from ..workplan_exports import template_sheet
 from ..workplan_forms import TaskEvidenceForm, TaskProgressForm
 
 
@@ -185,11 +188,28 @@ def task_matrix(request):
         "years": years,
         "leagues": visible_leagues(request.user),
         "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
+        "can_download": changeable_counties(request.user).exists(),
         "statuses": [
             (status.value, status.label, task_selectors.STATUS_STYLES[status]) for status in TaskStatus
         ],
     }
     return render(request, "indicators/workplan/matrix.html", context)
+
+
+@login_required
+def task_template(request):
+    """The task progress template of a year, pre-filled with what is stored: the user's own county, or every
+    pilot (of one league) for the regional office."""
+    if not changeable_counties(request.user).exists():
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year") or selectors.current_year())
+    except ValueError as exc:
+        raise Http404 from exc
+    counties = changeable_counties(request.user)
+    if request.GET.get("league"):
+        counties = counties.filter(league__code=request.GET["league"])
+    return xlsx_response(f"工作任务模板-{year}.xlsx", [template_sheet(counties, year)])
 
 
 urlpatterns = [
@@ -203,4 +223,5 @@ urlpatterns = [
     path("tasks/evidence/<int:pk>/", task_evidence_download, name="task_evidence_download"),
     path("tasks/evidence/<int:pk>/delete/", task_evidence_delete, name="task_evidence_delete"),
     path("tasks/", task_matrix, name="task_matrix"),
+    path("tasks/template/", task_template, name="task_template"),
 ]

@@ -218,3 +218,29 @@ def test_approved_report_shows_tasks_locked(client_for, county_staff, region, dr
     assert draft.status == ReportStatus.APPROVED
     page = client_for(county_staff).get(url("task_detail", task="system")).content.decode()
     assert "推进" in page and f'href="{url("task_edit")}"' not in page
+
+
+def test_the_template_is_prefilled_with_stored_progress(client_for, county_staff, region, pilot):
+    import io
+
+    from openpyxl import load_workbook
+
+    save_task_progress(
+        county=pilot.county,
+        year=2024,
+        user=region,
+        entries={"review": TaskEntry("completed", "=评议完成", "措施")},
+    )
+    factories.PilotFactory(county=factories.county("150122"))
+    response = client_for(county_staff).get(reverse("indicators:task_template"), {"year": 2024})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1] == ("county_code", "county_name", "year", "task_code", "status", "progress", "measures")
+    assert len(rows) == 2 + 16  # own county only
+    assert ("150121", "土默特左旗", 2024, "review", "已完成", "'=评议完成", "措施") in rows
+    assert ("150121", "土默特左旗", 2024, "system", "未开展", None, None) in rows
+    everyone = client_for(region).get(reverse("indicators:task_template"), {"year": 2024})
+    assert (
+        len(list(load_workbook(io.BytesIO(b"".join(everyone.streaming_content))).active.iter_rows()))
+        == 2 + 32
+    )
