@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.access import NotAllowed
+from config.access import NotAllowed, can_write_county_data
 from config.errors import Conflict, InvalidInput, Locked
 from config.evidence import attach_evidence, delete_evidence_files
 from counties.models import County, PilotDesignation
@@ -135,7 +135,7 @@ def _require_change(user, county_id: int) -> None:
 
 def may_change_tasks(user, county, report) -> bool:
     """The values' rule: whoever may change the report's values now may change its tasks."""
-    return can_change_county(user, county) and services.may_change_values(report, user)
+    return can_write_county_data(user, county) and services.may_change_values(report, user)
 
 
 def is_pilot_year(county_id: int, year: int) -> bool:

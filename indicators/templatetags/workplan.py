@@ -9,7 +9,7 @@ from django import template
 
 from .. import selectors
 from .. import workplan_selectors as task_selectors
-from ..models import WorkTask
+from ..models import AnnualReport, WorkTask
 from ..workplan import may_change_tasks
 from ..workplan_forms import TaskProgressForm
 
@@ -21,7 +21,11 @@ def _section(context, *, with_form: bool) -> dict:
     if county is None or year is None or year not in task_selectors.pilot_years(county):
         return {"show": False}
     request = context["request"]
-    report = selectors.report_for(county, year)
+    report = context.get("report", None)
+    if not isinstance(report, AnnualReport) or report.county_id != county.pk or report.year != year:
+        report = selectors.report_for(county, year)
+    elif report.pk is None:
+        report = None
     rows = task_selectors.task_rows(county, year)
     section = {
         "show": True,

@@ -62,6 +62,8 @@ def test_the_entry_page_has_the_task_section_with_last_years_status(client_for, 
     assert "开展专利导航产业发展试点" in page
     assert reverse("indicators:task_edit", kwargs={"code": "150121", "year": 2024}) in page
     assert "text-bg-warning" in page  # last year's 推进中 beside the task
+    assert 'name="csrfmiddlewaretoken" value="NOTPROVIDED"' not in page
+    assert 'name="csrfmiddlewaretoken" value=""' not in page
 
 
 def test_the_baseline_year_has_no_task_section(client_for, county_staff, pilot):
