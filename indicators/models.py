@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.evidence import EvidenceFile
+from config.storage import evidence_storage
 from counties.models import County, PilotDesignation
 
 
@@ -502,7 +503,7 @@ def task_evidence_path(instance, filename):
 class TaskEvidence(EvidenceFile):
     """An evidence file of a task's progress (a document, a photo, a list)."""
 
-    file = models.FileField(_("file"), upload_to=task_evidence_path, max_length=300)
+    file = models.FileField(_("file"), upload_to=task_evidence_path, max_length=300, storage=evidence_storage)
     progress = models.ForeignKey(
         TaskProgress, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("task progress")
     )
