@@ -1,6 +1,6 @@
 """URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
 
-from .views import assessment, dashboards, excel, reports, workplan
+from .views import assessment, dashboards, excel, reports, workplan, workplan_import
 
 app_name = "indicators"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *excel.urlpatterns,
     *assessment.urlpatterns,
     *workplan.urlpatterns,
+    *workplan_import.urlpatterns,
 ]

@@ -122,6 +122,7 @@ LIST_ROUTES = {
     "funding:template": {"county": VICTIM},
     "indicators:task_matrix": {"year": 2024, "league": "150100"},
     "indicators:task_template": {"year": 2024, "league": "150100"},
+    "indicators:task_import": {},
 }
 
 
