@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0003_importbatch_app_kind_labels'),
+        ('indicators', '0005_importbatch_app_kind_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -35,6 +35,6 @@ def unload_tasks(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0004_work_tasks")]
+    dependencies = [("indicators", "0006_work_tasks")]
 
     operations = [migrations.RunPython(load_tasks, unload_tasks)]
