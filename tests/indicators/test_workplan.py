@@ -241,3 +241,16 @@ def test_the_demo_seed_gives_every_pilot_year_task_progress():
     count = TaskProgress.history.count()
     demo.seed(out)
     assert TaskProgress.history.count() == count
+
+
+def test_the_pilot_summary_carries_the_tasks(county_staff, region, pilot):
+    from indicators.assessment import pilot_summary, summary_json
+
+    report = factories.ReportFactory(county=pilot.county, year=2023, status=ReportStatus.APPROVED)
+    for task in WorkTask.objects.all()[:4]:
+        TaskProgress.objects.create(report=report, task=task, status="completed", progress="完成")
+    summary = pilot_summary(pilot.county)
+    assert summary_json(summary)["tasks"] == {"completed": 4, "total": 16}
+    (section,) = [s for s in summary["sections"] if s["rows"][0][0] == "健全知识产权工作体系"]
+    assert section["rows"][0][1].startswith("2023：")
+    assert section["rows"][-1][1].startswith("2023：4/16")
