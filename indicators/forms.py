@@ -133,7 +133,16 @@ class BulkReviewForm(forms.Form):
             self.add_error(
                 "comment", _("Say why the reports are returned: the counties need to know what to fix.")
             )
+        # Each report with the version the reviewer saw (``version-<pk>``, posted by the queue page): a report
+        # changed since then is refused by the service. A report posted without one is treated as stale.
+        cleaned["items"] = [(report, self._version(report)) for report in cleaned.get("reports") or []]
         return cleaned
+
+    def _version(self, report) -> int:
+        try:
+            return int(self.data.get(f"version-{report.pk}", ""))
+        except ValueError:
+            return -1
 
 
 class IndicatorForm(BootstrapFormMixin, forms.Form):

@@ -21,9 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.access import NotAllowed, require_region
 from counties.scoping import can_change_county
 
 from . import selectors
+from .errors import ReportConflict, ReportLocked, ReportValidationError, TransitionNotAllowed
 from .freezing import snapshot_derived_values
 from .models import (
     AnnualReport,
@@ -32,24 +34,12 @@ from .models import (
     GradeBand,
     Indicator,
     ReportStatus,
-    ReportTransition,
     StaleScore,
 )
 from .parsing import Problem, ValueParseError, parse_value, validate_values
+from .workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, REVIEW_REFUSED, SUBMIT, record_step
 
 logger = logging.getLogger(__name__)
-
-
-class ReportLocked(Exception):
-    """Raised when something tries to change the data of an approved (locked) report."""
-
-    def __init__(self, report: AnnualReport | None = None, message: str | None = None):
-        self.report = report
-        self.message = message or _("The %(year)s report of %(county)s is approved and locked.") % {
-            "year": report.year if report else "",
-            "county": report.county.name if report else "",
-        }
-        super().__init__(self.message)
 
 
 def ensure_editable(report: AnnualReport) -> None:
@@ -86,7 +76,8 @@ def back_to_draft(report: AnnualReport, user, reason: str = "") -> None:
     """A returned report whose data changes goes back to draft (the county is fixing it); call inside the
     transaction that changes the data."""
     if report.status == ReportStatus.RETURNED:
-        _move(report, ReportStatus.DRAFT, user, reason)
+        record_step(report, report.status, ReportStatus.DRAFT, user, reason)
+        report.status = ReportStatus.DRAFT
 
 
 def is_year_locked(county_id: int, year: int) -> bool:
@@ -153,44 +144,6 @@ def _enqueue(pairs: set[tuple[int, int]]) -> None:
 # --- Entry: parse, validate and save a report's values -------------------------------------------------
 
 
-class ReportConflict(Exception):
-    """Raised when the report changed since the form was loaded (optimistic concurrency)."""
-
-    def __init__(self, report: AnnualReport):
-        self.report = report
-        self.message = _(
-            "Someone else saved this report in the meantime (by %(user)s at %(time)s). Your changes were not "
-            "saved: reload the page, check the current values and enter your changes again."
-        ) % {
-            "user": _last_editor(report),
-            "time": timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M")
-            if report.updated_at
-            else "",
-        }
-        super().__init__(self.message)
-
-
-class ReportValidationError(Exception):
-    """Values that cannot be saved: ``errors`` and the ``warnings`` still lacking a confirming comment."""
-
-    def __init__(self, errors: list[Problem], warnings: list[Problem]):
-        self.errors = errors
-        self.warnings = warnings
-        super().__init__("; ".join(p.message for p in [*errors, *warnings]))
-
-    @property
-    def messages(self) -> list[str]:
-        return [p.message for p in [*self.errors, *self.warnings]]
-
-
-class TransitionNotAllowed(Exception):
-    """A workflow step that is not possible from the report's status or not allowed for the user."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
 @dataclass
 class PreparedValues:
     """The outcome of checking raw values for one report, before anything is written."""
@@ -214,12 +167,6 @@ class SaveResult:
     changed: int = 0
     unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
-
-
-def _last_editor(report: AnnualReport) -> str:
-    record = report.history.select_related("history_user").first() if report.pk else None
-    user = getattr(record, "history_user", None)
-    return (user.get_full_name() or user.username) if user else _("another user")
 
 
 def _user_label(user) -> str:
@@ -374,35 +321,35 @@ def _refresh(report: AnnualReport, locked: AnnualReport) -> None:
     report.id = locked.pk
 
 
-# --- Workflow: draft → submitted → approved, or returned → draft; approved is reopened by the region -----
+# --- Workflow: the steps of ``indicators.workflow.REPORT_WORKFLOW`` -------------------------------------
 
 
-def _move(report: AnnualReport, to_status: str, user, comment: str) -> ReportTransition:
-    transition = ReportTransition.objects.create(
-        report=report, from_status=report.status, to_status=to_status, actor=user, comment=comment
-    )
-    report.status = to_status
-    return transition
+def _perform(
+    report: AnnualReport, action: str, user, comment: str, expected_version, *, check=None, apply=None
+):
+    """Take ``action`` on ``report`` through the workflow table; the scores of (county, year) are recomputed."""
 
-
-def _transition(report: AnnualReport, user, expected_version, allowed_from, check, apply) -> AnnualReport:
-    with transaction.atomic():
-        locked = AnnualReport.objects.select_for_update().select_related("county").get(pk=report.pk)
-        if expected_version is not None and int(expected_version) != locked.version:
-            raise ReportConflict(locked)
-        if locked.status not in allowed_from:
-            raise TransitionNotAllowed(
-                _("The %(year)s report of %(county)s is %(status)s; this step is not possible now.")
-                % {"year": locked.year, "county": locked.county.name, "status": locked.get_status_display()}
-            )
-        check(locked)
-        apply(locked)
-        locked.version += 1
-        locked._history_user = user
-        locked.save()
+    def apply_and_rescore(locked):
+        if apply is not None:
+            apply(locked)
         request_score_recompute([(locked.county_id, locked.year)])
+
+    locked = REPORT_WORKFLOW.perform(
+        report,
+        action=action,
+        user=user,
+        comment=comment,
+        expected_version=expected_version,
+        check=check,
+        apply=apply_and_rescore,
+    )
     _refresh(report, locked)
     return report
+
+
+def available_actions(report: AnnualReport | None, user):
+    """The workflow steps ``user`` may take on ``report`` now (what pages offer)."""
+    return REPORT_WORKFLOW.available_actions(report, user)
 
 
 def missing_elements(report: AnnualReport) -> list[DataElement]:
@@ -413,106 +360,112 @@ def missing_elements(report: AnnualReport) -> list[DataElement]:
     return [e for e in DataElement.objects.filter(is_derived=False) if e.pk not in filled]
 
 
+def _check_submittable(report: AnnualReport) -> None:
+    """A report is submitted complete and valid (warnings confirmed by a comment)."""
+    missing = missing_elements(report)
+    if missing:
+        raise TransitionNotAllowed(
+            _("The report cannot be submitted: these values are missing: %(names)s.")
+            % {"names": "、".join(e.name for e in missing)}
+        )
+    elements = {e.code: e for e in DataElement.objects.all()}
+    values = selectors.values_for(report.county_id, report.year)
+    errors, warnings = validate_values(
+        values, elements, selectors.previous_values(report.county_id, report.year)
+    )
+    comments = dict(report.values.values_list("element__code", "comment"))
+    unconfirmed = [w for w in warnings if not comments.get(w.element_code)]
+    if errors or unconfirmed:
+        raise ReportValidationError(errors, unconfirmed)
+
+
 def submit_report(report: AnnualReport, user, *, expected_version: int | None = None, comment: str = ""):
     """County staff (or the regional office on their behalf) submit a complete, valid draft for review."""
-    if report.pk is None or not can_change_county(user, report.county_id):
-        raise PermissionDenied(_("You may not submit this report."))
-
-    def check(locked):
-        missing = missing_elements(locked)
-        if missing:
-            raise TransitionNotAllowed(
-                _("The report cannot be submitted: these values are missing: %(names)s.")
-                % {"names": "、".join(e.name for e in missing)}
-            )
-        elements = {e.code: e for e in DataElement.objects.all()}
-        values = selectors.values_for(locked.county_id, locked.year)
-        errors, warnings = validate_values(
-            values, elements, selectors.previous_values(locked.county_id, locked.year)
-        )
-        comments = dict(locked.values.values_list("element__code", "comment"))
-        problems = errors + [w for w in warnings if not comments.get(w.element_code)]
-        if problems:
-            raise ReportValidationError(errors, [w for w in warnings if not comments.get(w.element_code)])
+    if report.pk is None:
+        raise NotAllowed(REPORT_WORKFLOW.transition(SUBMIT).refused)
 
     def apply(locked):
-        _move(locked, ReportStatus.SUBMITTED, user, comment)
         locked.submitted_at = timezone.now()
         locked.submitted_by = user
         snapshot_derived_values(locked, user)  # frozen from now on (indicators.freezing)
 
-    return _transition(
-        report, user, expected_version, (ReportStatus.DRAFT, ReportStatus.RETURNED), check, apply
-    )
+    return _perform(report, SUBMIT, user, comment, expected_version, check=_check_submittable, apply=apply)
 
 
-def _require_region(user) -> None:
-    if not getattr(user, "is_region_staff", False):
-        raise PermissionDenied(_("Only the regional office may review reports."))
-
-
-def _review(report, user, to_status, comment, expected_version, from_statuses):
-    """A regional-office step: move the report and record who reviewed it, when, and why."""
+def _reviewed(user, comment: str):
+    """The apply hook of a regional-office step: who reviewed the report, when, and why."""
+    comment = (comment or "").strip()
 
     def apply(locked):
-        _move(locked, to_status, user, comment)
         locked.reviewed_at, locked.reviewed_by, locked.review_comment = timezone.now(), user, comment
 
-    return _transition(report, user, expected_version, from_statuses, lambda r: None, apply)
-
-
-def _required_text(text: str, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise TransitionNotAllowed(message)
-    return text
+    return apply
 
 
 def approve_report(report: AnnualReport, user, *, comment: str = "", expected_version: int | None = None):
     """The regional office approves a submitted report, which locks it."""
-    _require_region(user)
-    return _review(report, user, ReportStatus.APPROVED, comment, expected_version, (ReportStatus.SUBMITTED,))
+    return _perform(report, APPROVE, user, comment, expected_version, apply=_reviewed(user, comment))
 
 
 def return_report(report: AnnualReport, user, comment: str, *, expected_version: int | None = None):
     """The regional office returns a submitted report to the county with a comment saying what to fix."""
-    _require_region(user)
-    comment = _required_text(
-        comment, _("Say why the report is returned: the county needs to know what to fix.")
-    )
-    return _review(report, user, ReportStatus.RETURNED, comment, expected_version, (ReportStatus.SUBMITTED,))
+    return _perform(report, RETURN, user, comment, expected_version, apply=_reviewed(user, comment))
 
 
 def reopen_report(report: AnnualReport, user, reason: str, *, expected_version: int | None = None):
     """The regional office unlocks an approved report (back to draft), giving the reason."""
-    _require_region(user)
-    reason = _required_text(reason, _("Give the reason for reopening an approved report."))
-    return _review(report, user, ReportStatus.DRAFT, reason, expected_version, (ReportStatus.APPROVED,))
+    return _perform(report, REOPEN, user, reason, expected_version, apply=_reviewed(user, reason))
 
 
-def _bulk(reports, action) -> tuple[list[AnnualReport], list[tuple[AnnualReport, str]]]:
-    done, skipped = [], []
-    with transaction.atomic():
-        for report in reports:
-            try:
-                done.append(action(report))
-            except (TransitionNotAllowed, ReportConflict) as exc:
-                skipped.append((report, exc.message))
+def take_report_action(report: AnnualReport, user, *, action: str, comment: str = "", expected_version=None):
+    """Take one workflow step by its name (``submit``, ``approve``, ``return``, ``reopen``) — what pages post."""
+    steps = {
+        SUBMIT: lambda: submit_report(report, user, expected_version=expected_version, comment=comment),
+        APPROVE: lambda: approve_report(report, user, comment=comment, expected_version=expected_version),
+        RETURN: lambda: return_report(report, user, comment, expected_version=expected_version),
+        REOPEN: lambda: reopen_report(report, user, comment, expected_version=expected_version),
+    }
+    if action not in steps:
+        REPORT_WORKFLOW.transition(action)  # raises TransitionNotAllowed for an unknown action
+    return steps[action]()
+
+
+def _versioned(reports) -> list[tuple[AnnualReport, int | None]]:
+    """``reports`` as ``(report, version seen)``: a bare report carries no version (no check)."""
+    return [item if isinstance(item, tuple) else (item, None) for item in reports]
+
+
+def _bulk(reports, action: str, user, comment: str):
+    require_region(user, REVIEW_REFUSED)
+    transition = REPORT_WORKFLOW.transition(action)
+    comment = REPORT_WORKFLOW.check_comment(transition, comment)
+    done, skipped = REPORT_WORKFLOW.perform_many(
+        _versioned(reports), action=action, user=user, comment=comment, apply=_bulk_apply(user, comment)
+    )
     return done, skipped
 
 
+def _bulk_apply(user, comment: str):
+    reviewed = _reviewed(user, comment)
+
+    def apply(locked):
+        reviewed(locked)
+        request_score_recompute([(locked.county_id, locked.year)])
+
+    return apply
+
+
 def approve_reports(reports, user, *, comment: str = ""):
-    """Approve several submitted reports at once; returns ``(approved, [(report, why skipped)])``."""
-    _require_region(user)
-    return _bulk(reports, lambda r: approve_report(r, user, comment=comment))
+    """Approve several submitted reports at once; returns ``(approved, [(report, why skipped)])``.
+
+    ``reports`` holds ``(report, version the reviewer saw)`` pairs (a stale version is skipped, never
+    approved) or bare reports (no version check, for scripts)."""
+    return _bulk(reports, APPROVE, user, comment)
 
 
 def return_reports(reports, user, comment: str):
     """Return several submitted reports with one comment; returns ``(returned, [(report, why skipped)])``."""
-    _require_region(user)
-    if not (comment or "").strip():
-        raise TransitionNotAllowed(_("Say why the report is returned: the county needs to know what to fix."))
-    return _bulk(reports, lambda r: return_report(r, user, comment))
+    return _bulk(reports, RETURN, user, comment)
 
 
 # --- Catalogue: targets, weights and grade bands -------------------------------------------------------
