@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.registry import county_facts
 from counties.models import County, League, PilotDesignation
 from counties.scoping import visible_counties
 
@@ -406,8 +407,6 @@ def region_standing(user) -> dict:
     completed year by grade (final and provisional), reports pending review / returned / overdue (a past pilot
     year not yet submitted), and from the other apps' facts (``config.registry.county_facts``) the pilots with
     red findings or a fund execution rate below 80 %."""
-    from config.registry import county_facts
-
     this_year = timezone.localdate().year
     scope = visible_counties(user)
     pilots = list(scope.filter(pilot__isnull=False).select_related("pilot", "league").order_by("code"))

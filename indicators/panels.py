@@ -4,6 +4,7 @@ from config.panels import Panel
 from counties.scoping import can_change_county
 
 from . import selectors
+from .dashboards import county_summary, region_standing
 from .models import ReportStatus
 
 
@@ -28,15 +29,11 @@ def county_panels_reports(request, county):
 
 def county_panels_scores(request, county):
     """The county's compliance scores: latest score and grade, history, what is missing, recompute state."""
-    from .dashboards import county_summary
-
     return [Panel("indicators/dashboards/_county_panel.html", county_summary(county), order=30)]
 
 
 def home_region_panels_standing(request):
     """The region's home: where do we stand (pilots by grade, reports to review, overdue, findings, funds)."""
-    from .dashboards import region_standing
-
     return [
         Panel(
             "indicators/dashboards/_standing_panel.html",

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.registry import derived_values
 from counties.models import County, PilotDesignation
 
 from .models import (
@@ -48,6 +49,7 @@ from .models import (
     Rule,
     StaleScore,
 )
+from .targets import load_versions
 
 FOUR_PLACES = Decimal("0.0001")
 TWO_PLACES = Decimal("0.01")
@@ -284,8 +286,6 @@ def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
 
 def _load(pairs: set[tuple[int, int]]):
     """Everything the evaluation needs, in a constant number of queries."""
-    from training.selectors import derived_values
-
     county_ids = {c for c, _y in pairs}
     max_year = max(y for _c, y in pairs)
     reported = defaultdict(list)
@@ -319,8 +319,6 @@ def evaluate_pairs(
     pairs = {(int(c), int(y)) for c, y in pairs}
     if not pairs:
         return {}
-    from .targets import load_versions
-
     specs = [IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
     versions = load_versions()
     by_year: dict[int, list[IndicatorSpec]] = {}
@@ -386,8 +384,6 @@ def recompute(pairs: Iterable[tuple[int, int]]) -> int:
     list(
         County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
     )
-    from .targets import load_versions
-
     evaluations = evaluate_pairs(pairs)
     bands = list(GradeBand.objects.all())
     versions = load_versions()

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from config.access import require_region
 from config.errors import PortalError, message_for
+from config.registry import derived_values
 from counties.models import PilotDesignation
 from counties.scoping import can_change_county, get_county_or_404, visible_leagues
-from training.selectors import derived_values
 
 from .. import selectors, services
 from ..forms import (
