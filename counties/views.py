@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from config.access import require_region
 from config.exports import xlsx_response
 from config.panels import collect
 
@@ -97,8 +98,7 @@ def county_detail(request, code):
 
 
 def _require_region(user):
-    if not user.is_region_staff:
-        raise PermissionDenied
+    require_region(user)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Panels the indicators app adds to other pages (see config/panels.py)."""
 
+from config.access import is_region
 from config.panels import Panel
 from counties.scoping import can_change_county
 
@@ -15,7 +16,7 @@ def county_panels_reports(request, county):
     rows = []
     for year, report in selectors.county_report_years(county):
         editable = report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-        editable = editable or (report.status == ReportStatus.SUBMITTED and request.user.is_region_staff)
+        editable = editable or (report.status == ReportStatus.SUBMITTED and is_region(request.user))
         rows.append(
             {
                 "year": year,

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.formatting import format_number
 from config.registry import derived_values
 from counties.models import County, PilotDesignation
 
@@ -70,11 +71,9 @@ class Evaluation:
 
 
 def fmt(number: Decimal | None, *, places: int = 2) -> str:
-    """A number as people write it: at most ``places`` decimals, no trailing zeros, no exponent."""
-    if number is None:
-        return "—"
-    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return format(rounded.normalize(), "f")
+    """A number in a reason, as people write it: at most ``places`` decimals, no trailing zeros, no exponent,
+    no separators (``config.formatting.format_number``); "—" when missing."""
+    return format_number(number, places=places, grouping=False)
 
 
 def fmt_pair(value: Decimal, other: Decimal) -> tuple[str, str]:

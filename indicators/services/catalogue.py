@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from config.access import require_region
 
 from ..models import GradeBand, Indicator
 from ..targets import pairs_from, record_band_version, record_indicator_version
@@ -53,5 +55,4 @@ def update_grade_band(
 
 
 def _require_catalogue_editor(user) -> None:
-    if not getattr(user, "is_region_staff", False):
-        raise PermissionDenied(_("Only the regional office may change targets, weights and grades."))
+    require_region(user, _("Only the regional office may change targets, weights and grades."))

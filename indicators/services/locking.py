@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from config.access import is_region
+
 from ..errors import ReportLocked
 from ..models import AnnualReport, ReportStatus
 
@@ -22,7 +24,7 @@ def ensure_values_changeable(report: AnnualReport, user) -> None:
     """The one rule for changing a report's values, by form or import: never when approved; while submitted
     (under review) only by the regional office. Raises ``ReportLocked`` with the reason."""
     ensure_editable(report)
-    if report.status == ReportStatus.SUBMITTED and not user.is_region_staff:
+    if report.status == ReportStatus.SUBMITTED and not is_region(user):
         raise ReportLocked(
             report,
             _(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.access import require_region
+from config.access import is_region, require_region
 from config.errors import PortalError, message_for
 from config.registry import derived_values
 from counties.models import PilotDesignation
@@ -31,6 +31,7 @@ from ..forms import (
     ReviewForm,
     comment_field,
     display_value,
+    shown_value,
     value_field,
 )
 from ..models import (
@@ -218,8 +219,8 @@ def report_detail(request, code, year):
             rows.append(
                 {
                     "element": element,
-                    "value": display_value(value, element),
-                    "previous": display_value(before, element),
+                    "value": shown_value(value, element),
+                    "previous": shown_value(before, element),
                     "comment": comment,
                 }
             )
@@ -371,7 +372,7 @@ def catalogue(request):
         "bands": GradeBand.objects.all(),
         "indicator_changes": Indicator.history.select_related("history_user").order_by("-history_date")[:20],
         "band_changes": GradeBand.history.select_related("history_user").order_by("-history_date")[:10],
-        "can_edit": request.user.is_region_staff,
+        "can_edit": is_region(request.user),
         "versions": CatalogueVersion.objects.filter(effective_year__gt=0)
         .select_related("indicator", "band", "created_by")
         .order_by("-effective_year", "-created_at"),
