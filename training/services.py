@@ -67,15 +67,9 @@ def ensure_unlocked(county: County, year: int) -> None:
 def validate_event(fields: dict, audiences: dict[str, int]) -> None:
     """Check one event's fields and audience headcounts. Raises ``ValidationError`` keyed by field."""
     errors: dict[str, list[str]] = {}
-    date = fields.get("date")
-    if not isinstance(date, datetime.date):
-        errors.setdefault("date", []).append(_("Enter the date of the event."))
-    elif date > timezone.localdate():
-        errors.setdefault("date", []).append(
-            _("The date is in the future: record events once they have taken place.")
-        )
-    elif date.year < FIRST_YEAR:
-        errors.setdefault("date", []).append(_("The date is before %(year)s.") % {"year": FIRST_YEAR})
+    date_error = _date_error(fields.get("date"))
+    if date_error:
+        errors.setdefault("date", []).append(date_error)
     if not (fields.get("title") or "").strip():
         errors.setdefault("title", []).append(_("Enter the title of the event."))
     if fields.get("kind") not in EventKind.values:
@@ -87,20 +81,37 @@ def validate_event(fields: dict, audiences: dict[str, int]) -> None:
         and not (fields.get("organiser_name") or "").strip()
     ):
         errors.setdefault("organiser_name", []).append(_("Enter the name of the service agency."))
-    for category, headcount in audiences.items():
-        if category not in AudienceCategory.values:
-            errors.setdefault("__all__", []).append(_("Unknown audience category “%(c)s”.") % {"c": category})
-        elif headcount is None or headcount < 0 or headcount > MAX_HEADCOUNT:
-            errors.setdefault("__all__", []).append(
-                _("The headcount of %(category)s must be between 0 and %(max)s.")
-                % {"category": AudienceCategory(category).label, "max": MAX_HEADCOUNT}
-            )
+    errors.setdefault("__all__", []).extend(_audience_errors(audiences))
     if fields.get("kind") == EventKind.TRAINING and not any((h or 0) > 0 for h in audiences.values()):
         errors.setdefault("__all__", []).append(
             _("A training needs the headcount (人次) of at least one audience category.")
         )
+    errors = {name: messages for name, messages in errors.items() if messages}
     if errors:
         raise ValidationError(errors)
+
+
+def _date_error(date) -> str:
+    if not isinstance(date, datetime.date):
+        return _("Enter the date of the event.")
+    if date > timezone.localdate():
+        return _("The date is in the future: record events once they have taken place.")
+    if date.year < FIRST_YEAR:
+        return _("The date is before %(year)s.") % {"year": FIRST_YEAR}
+    return ""
+
+
+def _audience_errors(audiences: dict[str, int]) -> list[str]:
+    errors = []
+    for category, headcount in audiences.items():
+        if category not in AudienceCategory.values:
+            errors.append(_("Unknown audience category “%(c)s”.") % {"c": category})
+        elif headcount is None or headcount < 0 or headcount > MAX_HEADCOUNT:
+            errors.append(
+                _("The headcount of %(category)s must be between 0 and %(max)s.")
+                % {"category": AudienceCategory(category).label, "max": MAX_HEADCOUNT}
+            )
+    return errors
 
 
 def _clean_fields(fields: dict) -> dict:
