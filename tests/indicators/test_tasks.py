@@ -11,7 +11,7 @@ from indicators import tasks
 from indicators.models import CountyYearScore, IndicatorResult, StaleScore
 from indicators.services import request_score_recompute
 from tests import factories
-from tests.indicators.conftest import make_report
+from tests.indicators.factories import make_report
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

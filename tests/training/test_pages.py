@@ -8,7 +8,7 @@ from django.urls import reverse
 from indicators import services as indicator_services
 from indicators.models import Indicator, ReportStatus
 from tests import factories
-from training.models import EventEvidence, TrainingEvent
+from training.models import TrainingEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,7 @@ def event_urls(event, evidence):
 def foreign_event(event_factory):
     """An event of 托克托县 (150122) with one evidence file."""
     event = event_factory(county_code="150122", title="托克托县培训")
-    evidence = EventEvidence.objects.create(
-        event=event,
-        original_name="a.pdf",
-        content_type="application/pdf",
-        size=5,
-        sha256="0" * 64,
-        file="x.pdf",
-    )
+    evidence = factories.EvidenceFactory(event=event)
     return event, evidence
 
 
