@@ -5,6 +5,10 @@ import os
 import pytest
 
 from tests import factories
+from tests.indicators.factories import GOOD_VALUES, INCREASING, lower_year_values, make_report
+
+# Kept importable from here for older tests; they live in tests/indicators/factories.py.
+__all__ = ["GOOD_VALUES", "INCREASING", "lower_year_values", "make_report"]
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ import pytest
 
 from tests.training.factories import make_event
 
+__all__ = ["make_event"]  # kept importable from here; it lives in tests/training/factories.py
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
