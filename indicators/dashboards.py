@@ -15,7 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.registry import county_facts
+from config import registry
 from counties.models import County, League, PilotDesignation
 from counties.scoping import visible_counties
 
@@ -465,7 +465,7 @@ def region_standing(user) -> dict:
         for pilot_year in range(pilot.start_year, min(pilot.end_year, this_year - 1) + 1):
             if (county.pk, pilot_year) not in submitted_pairs:
                 overdue.append((county, pilot_year))
-    facts = county_facts(pilot_ids)
+    facts = registry.county_facts(pilot_ids)
     red = [(c, facts[c.pk]["red_findings"]) for c in pilots if facts.get(c.pk, {}).get("red_findings")]
     low = [
         (c, facts[c.pk]["fund_execution_rate"])
