@@ -135,6 +135,6 @@ def test_evidence_is_stored_privately_and_macro_workbooks_are_refused(
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
     for data in (hostile.macro_part("attendees"), hostile.macro_content_type("attendees")):
-        with pytest.raises(ValidationError):
+        with pytest.raises(EvidenceRefused):
             services.add_evidence(county_staff, event, SimpleUploadedFile("名单.xlsx", data))
     assert EventEvidence.objects.count() == 1
