@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from .models import AnnualReport, TaskStatus, WorkTask
-from .workplan import TaskEntry, is_pilot_year, save_task_progress
+from .services.workplan import TaskEntry, is_pilot_year, save_task_progress
 
 PROGRESS = {
     TaskStatus.UNDERWAY: "已制定{name}工作方案，明确责任单位和时间节点，相关工作正在推进（演示数据）。",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.db.models import Count, F
 
+from config.exports import AuditSheet
 from counties.scoping import scope_queryset
 
-from .exporting import AuditSheet
 from .models import AnnualReport, TaskProgress, TaskStatus, WorkTask
-from .workplan import STATUS_LABELS_ZH
+from .services.workplan import STATUS_LABELS_ZH
 
 SHEET_TITLE = "工作任务"
 HEADERS = [

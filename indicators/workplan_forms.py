@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from config.forms import BootstrapFormMixin
 
 from .models import TaskStatus
-from .workplan import TEXT_LIMIT, TaskEntry
+from .services.workplan import TEXT_LIMIT, TaskEntry
 
 
 def status_field(code: str) -> str:

@@ -25,7 +25,14 @@ from counties.scoping import changeable_counties
 
 from . import services
 from .models import AnnualReport, TaskProgress, TaskStatus, WorkTask
-from .workplan import TEXT_LIMIT, TaskEntry, clean_task_text, entry_problems, parse_status, save_task_progress
+from .services.workplan import (
+    TEXT_LIMIT,
+    TaskEntry,
+    clean_task_text,
+    entry_problems,
+    parse_status,
+    save_task_progress,
+)
 
 APP_LABEL, KIND = "indicators", "tasks"
 

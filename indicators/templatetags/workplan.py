@@ -10,7 +10,7 @@ from django import template
 from .. import selectors
 from .. import workplan_selectors as task_selectors
 from ..models import AnnualReport, WorkTask
-from ..workplan import may_change_tasks
+from ..services.workplan import may_change_tasks
 from ..workplan_forms import TaskProgressForm
 
 register = template.Library()

@@ -1,7 +1,7 @@
 """Views of work-plan task progress (SPEC §8b): the tasks of a report year (edit, one task with its evidence
 and history), evidence files, and the region's task × county matrix.
 
-Reads come from ``indicators.workplan_selectors``, every change goes through ``indicators.workplan``, and every
+Reads come from ``indicators.workplan_selectors``, every change goes through ``indicators.services.workplan``, and every
 county is looked up through ``counties.scoping`` (out of scope is 404).
 """
 
@@ -19,10 +19,10 @@ from counties.models import PilotDesignation
 from counties.scoping import changeable_counties, get_county_or_404, get_in_scope_or_404, visible_leagues
 
 from .. import selectors
-from .. import workplan as workplan_services
 from .. import workplan_selectors as task_selectors
 from ..exporting import xlsx_response
 from ..models import TaskEvidence, TaskProgress, TaskStatus, WorkTask
+from ..services import workplan as workplan_services
 from ..workplan_exports import template_sheet
 from ..workplan_forms import TaskEvidenceForm, TaskProgressForm
 

@@ -10,7 +10,12 @@ from config.registry import county_facts
 from indicators import services
 from indicators.exporting import write_audit_workbook
 from indicators.models import AnnualReport, ReportStatus, TaskProgress, TaskStatus, WorkTask
-from indicators.workplan import TaskEntry, clean_task_text, ensure_tasks_submittable, save_task_progress
+from indicators.services.workplan import (
+    TaskEntry,
+    clean_task_text,
+    ensure_tasks_submittable,
+    save_task_progress,
+)
 from indicators.workplan_exports import HEADERS
 from tests import factories
 from tests.indicators.test_entry import VALID_INPUT

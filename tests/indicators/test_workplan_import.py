@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from indicators import services
 from indicators.models import AnnualReport, ImportBatch, ReportStatus, TaskProgress
-from indicators.workplan import TaskEntry, save_task_progress
+from indicators.services.workplan import TaskEntry, save_task_progress
 from indicators.workplan_exports import TEMPLATE_CODES, TEMPLATE_LABELS, template_sheet
 from indicators.workplan_importing import import_tasks
 from tests import factories

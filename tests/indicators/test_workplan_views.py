@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from indicators import services
 from indicators.models import AnnualReport, ReportStatus, TaskEvidence, TaskProgress, WorkTask
-from indicators.workplan import TaskEntry, save_task_progress
+from indicators.services.workplan import TaskEntry, save_task_progress
 from tests import factories
 from tests.indicators.test_entry import VALID_INPUT
 

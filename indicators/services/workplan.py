@@ -5,9 +5,9 @@
 * ``attach_task_evidence`` / ``delete_task_evidence``: evidence files of one task, through ``config.evidence``;
 * ``ensure_tasks_submittable(report)``: called by ``submit_report`` — a task marked 已完成 needs its 工作进展.
 
-Task progress follows its report's lock, by the same rule as the values (``services.ensure_values_changeable``):
+Task progress follows its report's lock, by the same rule as the values (``locking.ensure_values_changeable``):
 approved is locked; submitted only the regional office may change; a change to a returned report moves it back
-to draft (``services.back_to_draft``). A report may be submitted with tasks still 未开展.
+to draft (``locking.back_to_draft``). A report may be submitted with tasks still 未开展.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from config.evidence import attach_evidence, delete_evidence_files
 from counties.models import County, PilotDesignation
 from counties.scoping import can_change_county
 
-from . import services
-from .models import AnnualReport, TaskEvidence, TaskProgress, TaskStatus, WorkTask
+from ..errors import ReportConflict, ReportLocked, TransitionNotAllowed
+from ..models import AnnualReport, TaskEvidence, TaskProgress, TaskStatus, WorkTask
+from .locking import back_to_draft, ensure_values_changeable, may_change_values
 
 TEXT_LIMIT = TaskProgress.TEXT_LIMIT
 
@@ -114,15 +115,15 @@ def _lock_report(county_id: int, year: int, user, *, create: bool) -> AnnualRepo
             return None
     locked = AnnualReport.objects.select_for_update().select_related("county").get(pk=report.pk)
     try:
-        services.ensure_values_changeable(locked, user)
-    except services.ReportLocked as exc:
+        ensure_values_changeable(locked, user)
+    except ReportLocked as exc:
         raise Locked(exc.message) from exc
     return locked
 
 
 def _touch(report: AnnualReport, user, reason: str = "") -> None:
     """The report changed: a returned report goes back to draft, the version moves on (concurrency)."""
-    services.back_to_draft(report, user, reason)
+    back_to_draft(report, user, reason)
     report.version += 1
     report._history_user = user
     report.save()
@@ -135,7 +136,7 @@ def _require_change(user, county_id: int) -> None:
 
 def may_change_tasks(user, county, report) -> bool:
     """The values' rule: whoever may change the report's values now may change its tasks."""
-    return can_write_county_data(user, county) and services.may_change_values(report, user)
+    return can_write_county_data(user, county) and may_change_values(report, user)
 
 
 def is_pilot_year(county_id: int, year: int) -> bool:
@@ -184,7 +185,7 @@ def save_task_progress(
     with transaction.atomic():
         locked = _lock_report(county_id, year, user, create=True)
         if expected_version not in (None, "") and int(expected_version) != locked.version:
-            raise Conflict(services.ReportConflict(locked).message)
+            raise Conflict(ReportConflict(locked).message)
         stored = {row.task.code: row for row in locked.task_progress.select_related("task")}
         result = TaskSaveResult(locked)
         for code, entry in cleaned.items():
@@ -217,7 +218,7 @@ def ensure_tasks_submittable(report: AnnualReport) -> None:
         .values_list("task__name", flat=True)
     )
     if missing:
-        raise services.TransitionNotAllowed(
+        raise TransitionNotAllowed(
             _("These tasks are marked completed but say nothing of what was done: %(names)s.")
             % {"names": "、".join(missing)}
         )
