@@ -57,6 +57,20 @@ def collect(module_name: str, attribute: str) -> list:
     return [getattr(module, attribute) for module in app_modules(module_name) if hasattr(module, attribute)]
 
 
+def derived_values(pairs) -> dict[tuple[int, int], dict]:
+    """Values of derived data elements for ``(county_id, year)`` pairs, contributed by every app's ``derived.py``
+    (``derived_values(pairs)`` → ``{(county_id, year): {element_code: Decimal}}``), merged per pair; every
+    asked pair is present (an empty dict when no app contributes)."""
+    pairs = [(int(c), int(y)) for c, y in pairs]
+    merged: dict[tuple[int, int], dict] = {pair: {} for pair in pairs}
+    if not pairs:
+        return merged
+    for contribute in collect("derived", "derived_values"):
+        for pair, values in contribute(pairs).items():
+            merged.setdefault(pair, {}).update(values)
+    return merged
+
+
 def county_facts(county_ids) -> dict[int, dict]:
     """Facts about counties contributed by every app's ``facts.py`` (merged per county)."""
     county_ids = list(county_ids)

@@ -1,6 +1,5 @@
-"""Project-level views: the role-dependent home page and the health check."""
+"""Project-level views: the health check and the favicon (the role-dependent home page is ``counties.views.home``)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -8,24 +7,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from counties.views import auditor_home, league_home, region_home
-
 from .health import broker_state
-
-
-@login_required
-def home(request):
-    """Send each role to its home page: county staff to their county, the others to their overview."""
-    user = request.user
-    if user.is_region_staff:
-        return region_home(request)
-    if user.is_auditor:
-        return auditor_home(request)
-    if user.is_league_staff:
-        return league_home(request)
-    if user.county_id:
-        return redirect("counties:detail", code=user.county.code)
-    return region_home(request)
 
 
 @never_cache

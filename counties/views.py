@@ -2,21 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.access import require_region
+from config.exports import xlsx_response
 from config.inbox import inbox_for
 from config.panels import collect
-from indicators.exporting import xlsx_response
-from indicators.resources import county_list_sheet
 
 from .forms import DesignationForm, PilotStatusForm
 from .models import Notification, PilotDesignation
 from .notifications import mark_all_read, mark_read, notifications_for
+from .resources import county_list_sheet
 from .scoping import get_county_or_404, visible_leagues
 from .selectors import county_list
 from .services import designate_pilots, update_designation
@@ -44,6 +45,21 @@ def _filtered_counties(request, *, default_pilot_status: str = ""):
         "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
         "querystring": query.urlencode(),
     }
+
+
+@login_required
+def home(request):
+    """Send each role to its home page: county staff to their county, the others to their overview."""
+    user = request.user
+    if user.is_region_staff:
+        return region_home(request)
+    if user.is_auditor:
+        return auditor_home(request)
+    if user.is_league_staff:
+        return league_home(request)
+    if user.county_id:
+        return redirect("counties:detail", code=user.county.code)
+    return region_home(request)
 
 
 def region_home(request):
@@ -90,8 +106,7 @@ def county_detail(request, code):
 
 
 def _require_region(user):
-    if not user.is_region_staff:
-        raise PermissionDenied
+    require_region(user)
 
 
 @login_required

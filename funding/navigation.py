@@ -15,4 +15,11 @@ ITEMS = [
         order=41,
         group=GROUP_FUNDING,
     ),
+    NavItem(
+        "funding:import",
+        _("Fund ledger import"),
+        roles=("region_staff", "league_staff", "county_staff"),
+        order=42,
+        group=GROUP_FUNDING,
+    ),
 ]

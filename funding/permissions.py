@@ -55,6 +55,14 @@ def may_write_any(user, county) -> bool:
     return bool(writable_pairs(user, county))
 
 
+def may_import(user) -> bool:
+    """Whether the user's role records funds at all (the fund ledger import and its template)."""
+    if is_region(user):
+        return True
+    role = role_of(user)
+    return (role == LEAGUE_STAFF and bool(user.league_id)) or (role == COUNTY_STAFF and bool(user.county_id))
+
+
 def require_may_write(user, county, kind: str, source: str) -> None:
     if not may_write(user, county, kind, source):
         raise NotAllowed(

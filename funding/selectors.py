@@ -28,6 +28,7 @@ from counties.models import County, League
 from counties.scoping import scope_queryset, visible_counties
 
 from .models import ZERO, FundEntry, Kind, Source
+from .permissions import may_write
 
 RATE = Decimal("0.0001")
 IDLE_DAYS = 365
@@ -284,3 +285,17 @@ def entry_history(entry: FundEntry) -> list[dict]:
         rows.append({"record": record, "changes": changes})
         previous = record
     return list(reversed(rows))
+
+
+def template_entries(user=None, *, county: County | None = None) -> list[FundEntry]:
+    """The entries a ledger template is pre-filled with: those ``user`` may write (every entry without a user),
+    of one county or all, in county, date and document order."""
+    entries = FundEntry.objects.select_related("county", "county__league")
+    if user is not None:
+        entries = scope_queryset(user, entries)
+    if county is not None:
+        entries = entries.filter(county=county)
+    entries = entries.order_by("county__code", "date", "kind", "source", "doc_no")
+    if user is None:
+        return list(entries)
+    return [e for e in entries if may_write(user, e.county, e.kind, e.source)]

@@ -410,73 +410,83 @@ def import_fund_rows(*, user, rows: list[dict], dry_run: bool = False) -> Ledger
     return outcome
 
 
-def _import_rows(user, rows: list[dict], outcome: LedgerImport) -> None:
+def _identity(cleaned: dict) -> tuple:
+    return (cleaned["county"].pk, cleaned["kind"], cleaned["source"], cleaned["doc_no"])
+
+
+def _clean_row(user, raw: dict, outcome: LedgerImport) -> dict | None:
+    """The row's cleaned fields, or ``None`` with its problems (invalid input, not allowed) recorded."""
+    try:
+        cleaned = clean_fields({name: raw.get(name) for name in ENTRY_FIELDS})
+        require_may_write(user, cleaned["county"], cleaned["kind"], cleaned["source"])
+    except PortalError as exc:  # invalid input or not allowed
+        number = raw.get("row")
+        outcome.problems.extend(
+            (number, message) for message in (getattr(exc, "problems", None) or [exc.message])
+        )
+        return None
+    return cleaned
+
+
+def _clean_rows(user, rows: list[dict], outcome: LedgerImport) -> list[tuple[int, dict]]:
+    """Every row cleaned and checked against the user's rights; a repeated identity is a problem."""
     cleaned_rows = []
     seen: dict[tuple, int] = {}
     for raw in rows:
-        number = raw.get("row")
-        try:
-            cleaned = clean_fields({name: raw.get(name) for name in ENTRY_FIELDS})
-            require_may_write(user, cleaned["county"], cleaned["kind"], cleaned["source"])
-        except PortalError as exc:  # invalid input or not allowed
-            outcome.problems.extend(
-                (number, message) for message in (getattr(exc, "problems", None) or [exc.message])
-            )
+        cleaned = _clean_row(user, raw, outcome)
+        if cleaned is None:
             continue
-        identity = (cleaned["county"].pk, cleaned["kind"], cleaned["source"], cleaned["doc_no"])
-        if identity in seen:
+        number = raw.get("row")
+        first = seen.setdefault(_identity(cleaned), number)
+        if first != number:
             outcome.problems.append(
                 (
                     number,
                     _("The same entry (county, kind, source, document number) is also in row %(row)s.")
-                    % {"row": seen[identity]},
+                    % {"row": first},
                 )
             )
             continue
-        seen[identity] = number
         cleaned_rows.append((number, cleaned))
-    if outcome.problems:
+    return cleaned_rows
+
+
+def _match_row(user, number: int, cleaned: dict, existing: FundEntry | None, outcome: LedgerImport) -> None:
+    """Record what one row does: create a new entry, change the stored one, or leave it alone."""
+    if existing is None:
+        entry = FundEntry(created_by=user if getattr(user, "is_authenticated", False) else None, **cleaned)
+        outcome.rows.append(RowOutcome(number, "create", entry))
+        outcome.created += 1
         return
-    balances = lock_balances((c["county"].pk, c["source"]) for _n, c in cleaned_rows)
-    stored = {
-        (e.county_id, e.kind, e.source, e.doc_no): e
-        for e in FundEntry.objects.filter(
-            county_id__in={c["county"].pk for _n, c in cleaned_rows}
-        ).select_for_update()
+    changes = {
+        name: (getattr(existing, name), cleaned[name])
+        for name in COMPARED
+        if getattr(existing, name) != cleaned[name]
     }
+    if not changes:
+        outcome.rows.append(RowOutcome(number, "unchanged", existing))
+        outcome.unchanged += 1
+        return
+    for name, (_old, new) in changes.items():
+        setattr(existing, name, new)
+    outcome.rows.append(RowOutcome(number, "change", existing, changes))
+    outcome.changed += 1
+
+
+def _gate_problems(outcome: LedgerImport) -> list[tuple[int, str]]:
+    """New regional tranches of the file, per county in date order, checked against the tranche gate."""
     new_tranches: dict[int, list[tuple[int, FundEntry]]] = {}
-    for number, cleaned in cleaned_rows:
-        identity = (cleaned["county"].pk, cleaned["kind"], cleaned["source"], cleaned["doc_no"])
-        existing = stored.get(identity)
-        if existing is None:
-            entry = FundEntry(
-                created_by=user if getattr(user, "is_authenticated", False) else None, **cleaned
-            )
-            outcome.rows.append(RowOutcome(number, "create", entry))
-            outcome.created += 1
-            if entry.kind == Kind.DISBURSEMENT and entry.source == Source.REGIONAL:
-                new_tranches.setdefault(entry.county_id, []).append((number, entry))
-            continue
-        changes = {
-            name: (getattr(existing, name), cleaned[name])
-            for name in COMPARED
-            if getattr(existing, name) != cleaned[name]
-        }
-        if not changes:
-            outcome.rows.append(RowOutcome(number, "unchanged", existing))
-            outcome.unchanged += 1
-            continue
-        for name, (_old, new) in changes.items():
-            setattr(existing, name, new)
-        outcome.rows.append(RowOutcome(number, "change", existing, changes))
-        outcome.changed += 1
-    gate_problems = []
+    for result in outcome.rows:
+        entry = result.entry
+        if result.action == "create" and entry.kind == Kind.DISBURSEMENT and entry.source == Source.REGIONAL:
+            new_tranches.setdefault(entry.county_id, []).append((result.row, entry))
+    problems = []
     for tranches in new_tranches.values():
         tranches.sort(key=lambda pair: (pair[1].date, pair[0]))
         for position, (number, entry) in enumerate(tranches):
             check = tranche_gate(entry.county, first_exempt=position == 0)
             if not check.passed:
-                gate_problems.append(
+                problems.append(
                     (
                         number,
                         _(
@@ -486,6 +496,23 @@ def _import_rows(user, rows: list[dict], outcome: LedgerImport) -> None:
                         % {"county": entry.county.name, "failures": check.failure_text()},
                     )
                 )
+    return problems
+
+
+def _import_rows(user, rows: list[dict], outcome: LedgerImport) -> None:
+    cleaned_rows = _clean_rows(user, rows, outcome)
+    if outcome.problems:
+        return
+    balances = lock_balances((c["county"].pk, c["source"]) for _n, c in cleaned_rows)
+    stored = {
+        (e.county_id, e.kind, e.source, e.doc_no): e
+        for e in FundEntry.objects.filter(
+            county_id__in={c["county"].pk for _n, c in cleaned_rows}
+        ).select_for_update()
+    }
+    for number, cleaned in cleaned_rows:
+        _match_row(user, number, cleaned, stored.get(_identity(cleaned)), outcome)
+    gate_problems = _gate_problems(outcome)
     for result in outcome.rows:
         if result.action != "unchanged":
             _as(user, result.entry).save()

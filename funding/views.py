@@ -25,7 +25,7 @@ from .audit import detail_sheet, overview_sheet
 from .forms import EntryForm, EvidenceForm, GateSettingsForm
 from .gate import condition_labels, tranche_gate
 from .models import FundEntry, FundEvidence, Kind, Source, TrancheGateSettings
-from .permissions import may_write, may_write_any, require_may_write
+from .permissions import may_import, may_write, may_write_any, require_may_write
 
 PAGE_SIZE = 50
 DEFAULT_THRESHOLD = Decimal("0.5")
@@ -91,6 +91,7 @@ def overview(request):
                 }
             },
             "querystring": request.GET.urlencode(),
+            "may_import": may_import(user),
         },
     )
 

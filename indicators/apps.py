@@ -7,8 +7,4 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Annual data and indicators")
 
     def ready(self):
-        from config.workflow import transitioned
-
-        from .notifications import notify_report_reviewed
-
-        transitioned.connect(notify_report_reviewed, dispatch_uid="indicators.notify_report_reviewed")
+        from . import receivers  # noqa: F401, PLC0415 - connects the receivers (Django's documented place)

@@ -1,19 +1,21 @@
 """Notifications of the annual report workflow: a report returned or approved tells the county's users.
 
-Connected in ``IndicatorsConfig.ready`` to ``config.workflow.transitioned`` (sender ``"annual_report"``), which the
+Connected (``receiver``) to ``config.workflow.transitioned`` (sender ``"annual_report"``), which the
 workflow sends once the step is committed.
 """
 
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.workflow import transitioned
 from counties.notifications import county_users, notify_users
 
 from .models import ReportStatus
+from .workflow import WORKFLOW_NAME
 
-WORKFLOW_NAME = "annual_report"
 
-
+@receiver(transitioned, dispatch_uid="indicators.notify_report_reviewed")
 def notify_report_reviewed(sender, obj=None, transition=None, user=None, comment="", **kwargs):
     if sender != WORKFLOW_NAME or obj is None or transition is None:
         return

@@ -12,12 +12,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.formatting import format_value
 from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
 from .deadlines import deadlines_for, is_overdue
 from .models import AnnualReport, DataElement, DataValue, Indicator, ReportStatus
-from .parsing import format_value
+from .targets import load_versions
 
 NON_PILOT_YEARS = 5  # a county that is not a pilot may report the current year and the five before it
 
@@ -178,8 +179,8 @@ def history_rows(report: AnnualReport) -> list[dict]:
             {
                 "element": element,
                 "old": old,
-                "old_text": format_value(old, element) if element else "",
-                "new_text": format_value(new, element) if element else "",
+                "old_text": format_value(old, element.value_type, places=None, empty="") if element else "",
+                "new_text": format_value(new, element.value_type, places=None, empty="") if element else "",
                 "new": new,
                 "kind": record.history_type,
                 "comment": record.comment,
@@ -252,3 +253,19 @@ def county_report_years(county: County) -> list[tuple[int, AnnualReport | None]]
     years = report_years(county)
     reports = {r.year: r for r in AnnualReport.objects.filter(county=county, year__in=years)}
     return [(year, reports.get(year)) for year in reversed(years)]
+
+
+def element_targets(codes, year: int) -> dict[str, Decimal | None]:
+    """The catalogue's target in force for ``year`` (``indicators.targets``) of the indicator measuring each data
+    element on its own (numerator is that element alone, no denominator), by element code; ``None`` when no such
+    indicator has a target."""
+    targets: dict[str, Decimal | None] = dict.fromkeys(codes)
+    indicators = Indicator.objects.filter(
+        numerator__code__in=list(targets), denominator=None
+    ).prefetch_related("numerator")
+    versions = load_versions()
+    for indicator in indicators:
+        numerator = [e.code for e in indicator.numerator.all()]
+        if len(numerator) == 1 and targets.get(numerator[0]) is None:
+            targets[numerator[0]] = versions.indicator(indicator, year).target
+    return targets

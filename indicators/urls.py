@@ -1,6 +1,6 @@
 """URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
 
-from .views import assessment, dashboards, deadlines, excel, reports
+from .views import assessment, dashboards, deadlines, excel, reports, workplan, workplan_import
 
 app_name = "indicators"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     *excel.urlpatterns,
     *assessment.urlpatterns,
     *deadlines.urlpatterns,
+    *workplan.urlpatterns,
+    *workplan_import.urlpatterns,
 ]

@@ -74,7 +74,7 @@ def schema() -> Schema:
             ),
             Column(
                 "category",
-                gettext_lazy("Category"),
+                gettext_lazy("Finding category"),
                 frozenset({"问题类别"}),
                 lambda raw: parse_choice(raw, CATEGORY_WORDS, _("category")),
                 True,

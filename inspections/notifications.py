@@ -7,13 +7,12 @@ from django.utils.translation import gettext as _
 from counties.notifications import county_users, notify_users, region_users
 
 from .models import FindingStatus
+from .services import finding_url
 
 
 def notify_finding_step(sender, obj=None, transition=None, user=None, comment="", **kwargs):
     if sender != "finding" or obj is None or transition is None:
         return
-    from .services import finding_url
-
     finding = obj
     county = finding.inspection.county
     names = {"county": county.name, "text": finding.description[:40]}

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from .services import escalate_findings as run
+
 
 @shared_task(
     name="inspections.tasks.escalate_findings",
@@ -13,7 +15,5 @@ from django.db import OperationalError
 )
 def escalate_findings() -> dict:
     """Recompute every open finding's colour as of today; returns the count per colour and of changes."""
-    from .services import escalate_findings as run
-
     result = run()
     return {**{colour or "none": n for colour, n in result.counts.items()}, "changed": len(result.changed)}

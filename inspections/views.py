@@ -17,12 +17,15 @@ from django.views.decorators.http import require_POST
 
 from config.access import is_region, require_region
 from config.errors import PortalError, message_for
+from config.excel.forms import ExcelUploadForm
 from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_counties, visible_leagues
 from indicators.exporting import xlsx_response
+from indicators.models import IndicatorResult, ResultStatus
 
 from . import selectors, services
 from .audit import findings_sheet
 from .forms import AnswerForm, FileForm, FindingForm, InspectionForm, NewFindingForm, StepForm
+from .importing import import_findings
 from .models import (
     Colour,
     Finding,
@@ -236,8 +239,6 @@ def evidence_download(request, pk):
 
 def _indicator_initial(request, county) -> dict:
     """Pre-fill a 工作目标 finding from an unmet indicator result (``?indicator=CODE&year=Y``)."""
-    from indicators.models import IndicatorResult, ResultStatus
-
     code, year = request.GET.get("indicator", ""), request.GET.get("year", "")
     if not code or not year.isdigit():
         return {}
@@ -436,10 +437,6 @@ def finding_step(request, pk):
 @login_required
 def finding_import(request):
     """The findings list (问题清单) from Excel: the regional office only, all or nothing, optionally a check."""
-    from config.excel.forms import ExcelUploadForm
-
-    from .importing import import_findings
-
     require_region(request.user)
     form = ExcelUploadForm(request.POST or None, request.FILES or None)
     result = None

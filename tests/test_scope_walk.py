@@ -17,7 +17,16 @@ from openpyxl import load_workbook
 
 from counties.models import Notification
 from funding.models import FundEntry, FundEvidence
-from indicators.models import AnnualReport, DataValue, GradeBand, ImportBatch, ReportStatus
+from indicators.models import (
+    AnnualReport,
+    DataValue,
+    GradeBand,
+    ImportBatch,
+    ReportStatus,
+    TaskEvidence,
+    TaskProgress,
+    WorkTask,
+)
 from inspections.models import Finding, Inspection, RectificationEvidence
 from tests import factories
 from training.models import EventAudience, EventEvidence, EventKind, TrainingEvent
@@ -48,6 +57,10 @@ PUBLIC_OR_GENERIC = {
     "indicators:import_cancel",
     "funding:gate_settings",
     "counties:notifications_read_all",  # POST only; marks the user's own notifications read
+    "funding:import",
+    "funding:import_preview",
+    "funding:import_confirm",
+    "funding:import_cancel",
 }
 
 # Routes of one object of the victim county: (route name → kwargs builder), all must answer 403/404.
@@ -93,6 +106,11 @@ OBJECT_ROUTES = {
     "inspections:finding_step": lambda d: {"pk": d["finding"].pk},
     "inspections:evidence_download": lambda d: {"pk": d["rectification_evidence"].pk},
     "counties:notification_open": lambda d: {"pk": d["notification"].pk},
+    "indicators:task_edit": lambda d: {"code": VICTIM, "year": 2024},
+    "indicators:task_detail": lambda d: {"code": VICTIM, "year": 2024, "task": "navigation"},
+    "indicators:task_evidence_upload": lambda d: {"code": VICTIM, "year": 2024, "task": "navigation"},
+    "indicators:task_evidence_download": lambda d: {"pk": d["task_evidence"].pk},
+    "indicators:task_evidence_delete": lambda d: {"pk": d["task_evidence"].pk},
 }
 
 # List, dashboard and export routes: asked for the victim's data by every filter they take; the answer must
@@ -122,6 +140,10 @@ LIST_ROUTES = {
     "inspections:finding_import": {},
     "counties:notifications": {},
     "indicators:deadlines": {},
+    "funding:template": {"county": VICTIM},
+    "indicators:task_matrix": {"year": 2024, "league": "150100"},
+    "indicators:task_template": {"year": 2024, "league": "150100"},
+    "indicators:task_import": {},
 }
 
 
@@ -191,6 +213,19 @@ def victim_data(db, settings, tmp_path):
     )
     fund_evidence.file.save("voucher.pdf", ContentFile(pdf), save=False)
     fund_evidence.save()
+    progress = TaskProgress.objects.create(
+        report=report, task=WorkTask.objects.get(code="navigation"), status="underway", progress=MARKER
+    )
+    task_evidence = TaskEvidence(
+        progress=progress,
+        original_name=f"{MARKER}.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        uploaded_by=owner,
+    )
+    task_evidence.file.save("task.pdf", ContentFile(pdf), save=False)
+    task_evidence.save()
     batch = ImportBatch.objects.create(user=owner, file_name=f"{MARKER}.xlsx", sha256="0" * 64, rows=1)
     from indicators.scoring import recompute
 
@@ -208,6 +243,7 @@ def victim_data(db, settings, tmp_path):
         "inspection_file": inspection_file,
         "rectification_evidence": rectification_evidence,
         "notification": owner.notifications.get(),
+        "task_evidence": task_evidence,
     }
 
 
@@ -243,6 +279,8 @@ def _snapshot():
         sorted(DataValue.objects.values_list("report_id", "element_id", "value")),
         sorted(TrainingEvent.objects.values_list("pk", "title", "date")),
         EventEvidence.objects.count(),
+        sorted(TaskProgress.objects.values_list("pk", "status", "progress")),
+        TaskEvidence.objects.count(),
         sorted(GradeBand.objects.values_list("name", "min_score")),
         sorted(FundEntry.objects.values_list("pk", "amount", "doc_no")),
         FundEvidence.objects.count(),
@@ -329,6 +367,10 @@ def test_the_victims_own_user_does_see_the_data(client_for, victim_data):
             reverse("inspections:evidence_download", kwargs={"pk": victim_data["rectification_evidence"].pk})
         )
     )
+    task = client.get(
+        reverse("indicators:task_detail", kwargs={"code": VICTIM, "year": 2024, "task": "navigation"})
+    )
+    assert MARKER in task.content.decode()
 
 
 @pytest.mark.parametrize("role", ["county_staff", "league_staff", "region_staff", "auditor"])
@@ -358,5 +400,6 @@ def test_every_page_answers_every_role_without_a_server_error(client_for, victim
         "inspections:inspection_detail",
         "inspections:finding_detail",
         "inspections:finding_list",
+        "indicators:task_detail",
     }
     assert all(answered[name] == 200 for name in readable), answered

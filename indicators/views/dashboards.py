@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from config.access import can_read_everything
 from config.panels import collect
 from config.registry import collect as collect_contributions
 from counties.scoping import get_county_or_404, visible_counties
@@ -19,7 +20,7 @@ from ..models import StaleScore
 @require_GET
 def dashboard(request):
     """Region overview for the regional office and auditors."""
-    if not (request.user.is_region_staff or request.user.is_auditor):
+    if not can_read_everything(request.user):
         raise PermissionDenied
     context = dashboards.overview(request.user, dashboards.Filters.from_query(request.GET))
     context["league_mode"] = False

@@ -10,7 +10,7 @@ from counties.models import County
 from indicators.models import AnnualReport, DataElement, DataValue, StaleScore
 from indicators.scoring import all_pairs, recompute
 from tests import factories
-from tests.indicators.conftest import GOOD_VALUES, lower_year_values
+from tests.indicators.factories import GOOD_VALUES, lower_year_values
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_county_staff_see_their_own_county_page_only(seeded, county_staff, clien
 
 
 def test_county_page_explains_each_status_and_lists_what_is_missing(pilot, region, client_for):
-    from tests.indicators.conftest import make_report
+    from tests.indicators.factories import make_report
 
     make_report("150121", 2024, above_scale_output=None)
     recompute(all_pairs())

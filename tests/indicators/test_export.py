@@ -176,7 +176,7 @@ def test_number_formats_are_set(auditor):
 def test_contributed_sheets_follow_the_indicator_sheets(auditor):
     titles = [sheet.title for sheet in audit_sheets(auditor)]
     contributed = [sheet.title for sheet in exporting.contributed_sheets(auditor)]
-    assert titles == ["汇总", "指标明细", "原始数据", *contributed]
+    assert titles == ["汇总", "指标明细", "原始数据", "工作任务", *contributed]
 
 
 def test_the_export_is_a_constant_number_of_queries(auditor, region, django_assert_max_num_queries):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from config.inbox import inbox_for
 from indicators.models import ReportingDeadline, ReportStatus
@@ -38,11 +39,11 @@ def test_findings_by_colour_per_role(make_finding, county_staff, other_county_st
 
 def test_reports_due_overdue_and_returned(county_staff, region):
     county = factories.county("150121")
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     factories.PilotFactory(county=county, start_year=this_year - 2, end_year=this_year + 1)
     # Deadlines: the baseline year long past, last year's still open.
     ReportingDeadline.objects.create(
-        year=this_year - 1, deadline=datetime.date.today() + datetime.timedelta(days=10)
+        year=this_year - 1, deadline=timezone.localdate() + datetime.timedelta(days=10)
     )
     factories.ReportFactory(
         county=county, year=this_year - 2, status=ReportStatus.RETURNED, review_comment="改"
@@ -59,10 +60,10 @@ def test_reports_due_overdue_and_returned(county_staff, region):
 
 def test_an_unsubmitted_report_past_its_deadline_is_overdue(county_staff, region):
     county = factories.county("150121")
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     factories.PilotFactory(county=county, start_year=this_year - 1, end_year=this_year + 1)
     ReportingDeadline.objects.create(
-        year=this_year - 2, deadline=datetime.date.today() - datetime.timedelta(days=1)
+        year=this_year - 2, deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
     labels = _labels(county_staff)
     assert any(f"{this_year - 2} 年度报表已逾期" in label for label in labels)
@@ -71,7 +72,7 @@ def test_an_unsubmitted_report_past_its_deadline_is_overdue(county_staff, region
 
 def test_the_completeness_grid_marks_overdue_reports(client_for, region):
     county = factories.county("150121")
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     factories.PilotFactory(county=county, start_year=this_year - 1, end_year=this_year + 1)
     factories.ReportFactory(county=county, year=this_year - 2, status=ReportStatus.DRAFT)
     ReportingDeadline.objects.create(year=this_year - 2, deadline=datetime.date(this_year - 1, 1, 31))
@@ -83,7 +84,7 @@ def test_the_completeness_grid_marks_overdue_reports(client_for, region):
 
 
 def test_region_edits_the_deadline(client_for, region, county_staff):
-    year = datetime.date.today().year - 1
+    year = timezone.localdate().year - 1
     client_for(county_staff).post("/data/deadlines/", {"year": year, "deadline": f"{year + 1}-04-30"})
     assert not ReportingDeadline.objects.exists()
     client_for(region).post("/data/deadlines/", {"year": year, "deadline": f"{year + 1}-04-30"})

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_importbatch_app_kind_labels'),
+        ('indicators', '0007_load_work_tasks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
