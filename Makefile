@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m tests.test_architecture
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -11,6 +11,7 @@ The lower app (or the kernel) names the contract — a module name and what it m
 | ``<app>/audit.py`` | ``audit_sheets(user, year)`` → sheets | the auditor workbook (``indicators.exporting``) |
 | ``<app>/derived.py`` | ``derived_values(pairs)`` → values of derived elements | scoring (``indicators.scoring``) |
 | ``<app>/facts.py`` | ``county_facts(county_ids)`` → ``{county_id: {fact: value}}`` | the tranche gate, the pilot summary, the region home |
+| ``<app>/actions.py`` | ``indicator_result_actions(user, county, year, results)`` → ``{indicator_id: [(label, url)]}`` | the county dashboard's result rows |
 | ``<app>/summary.py`` | ``summary_sections(county, designation)`` → dict | the pilot summary |
 | ``<app>/panels.py`` | ``home_region_panels*(request)`` → ``Panel`` list | the region's home page (``counties``) |
 
@@ -54,6 +55,20 @@ def app_modules(module_name: str) -> tuple:
 def collect(module_name: str, attribute: str) -> list:
     """The ``attribute`` of every such module that defines it (functions, lists…)."""
     return [getattr(module, attribute) for module in app_modules(module_name) if hasattr(module, attribute)]
+
+
+def derived_values(pairs) -> dict[tuple[int, int], dict]:
+    """Values of derived data elements for ``(county_id, year)`` pairs, contributed by every app's ``derived.py``
+    (``derived_values(pairs)`` → ``{(county_id, year): {element_code: Decimal}}``), merged per pair; every
+    asked pair is present (an empty dict when no app contributes)."""
+    pairs = [(int(c), int(y)) for c, y in pairs]
+    merged: dict[tuple[int, int], dict] = {pair: {} for pair in pairs}
+    if not pairs:
+        return merged
+    for contribute in collect("derived", "derived_values"):
+        for pair, values in contribute(pairs).items():
+            merged.setdefault(pair, {}).update(values)
+    return merged
 
 
 def county_facts(county_ids) -> dict[int, dict]:

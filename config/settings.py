@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
+                "counties.context_processors.notifications",
             ],
         },
     },
@@ -194,7 +195,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.excel.sweep_staged_uploads",
         "schedule": crontab(minute=17),
     },
+    "escalate-findings": {
+        "task": "inspections.tasks.escalate_findings",
+        "schedule": crontab(minute=10, hour=0),
+    },
 }
+
+# Notification e-mail: EMAIL_URL (e.g. smtp+tls://user:password@host:587); console output when unset.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ip-portal@localhost")
 
 CACHES = {
     "default": (

@@ -7,6 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from counties.views import home
+
 from . import views
 
 admin.site.site_header = _("IP strong-county pilot portal administration")
@@ -14,7 +16,7 @@ admin.site.site_title = _("IP pilot portal")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("data/", include("indicators.urls")),
     path("training/", include("training.urls")),
     path("funding/", include("funding.urls")),
+    path("inspections/", include("inspections.urls")),
 ]
 
 handler400 = "config.views.bad_request"

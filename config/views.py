@@ -1,8 +1,8 @@
-"""Project-level views: the role-dependent home page, the health check and the error pages."""
+"""Project-level views: the health check, the favicon and the error pages (the role-dependent home page is
+``counties.views.home``)."""
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,26 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from counties.views import auditor_home, league_home, region_home
-
 from .health import broker_state
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request):
-    """Send each role to its home page: county staff to their county, the others to their overview."""
-    user = request.user
-    if user.is_region_staff:
-        return region_home(request)
-    if user.is_auditor:
-        return auditor_home(request)
-    if user.is_league_staff:
-        return league_home(request)
-    if user.county_id:
-        return redirect("counties:detail", code=user.county.code)
-    return region_home(request)
 
 
 @never_cache

@@ -37,6 +37,10 @@ class TransitionNotAllowed(PortalError):
     """The step is not possible from the object's current state."""
 
 
+class CommentRequired(InvalidInput, TransitionNotAllowed):
+    """The step needs a comment and none was given (an invalid input, and a step not possible as asked)."""
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -49,6 +53,12 @@ class Transition:
     # Extra condition beyond the role (scope, ownership): (obj, user) -> bool.
     allowed: Callable | None = None
     style: str = "primary"
+    # The message when the user may not take this step (default: a generic one naming the action).
+    refused: str = ""
+    # For pages: the label of the comment box (empty: no comment asked), a confirmation question, an icon.
+    comment_label: str = ""
+    confirm: str = ""
+    icon: str = ""
 
     def permits(self, obj, user) -> bool:
         if role_of(user) not in self.roles:
@@ -68,6 +78,8 @@ class Workflow:
     state_field: str = "status"
     version_field: str = "version"
     describe: Callable = field(default=str)  # obj -> text naming it in messages
+    # conflict(locked) -> the exception to raise when the version the user saw is stale (default ``Conflict``).
+    conflict: Callable | None = None
 
     def __post_init__(self):
         self._by_action = {t.action: t for t in self.transitions}
@@ -97,17 +109,23 @@ class Workflow:
         return str(display()) if display else self.state(obj)
 
     def check(self, obj, user, transition: Transition, comment: str) -> str:
-        """Refuse the step if it is not possible for ``obj`` in its state, for ``user``, with ``comment``."""
+        """Refuse the step if ``user`` may not take it (who comes first), if it is not possible for ``obj`` in its
+        state, or if it needs a comment and ``comment`` is blank. Returns the stripped comment."""
+        if not transition.permits(obj, user):
+            raise NotAllowed(
+                transition.refused or _("You may not “%(action)s” here.") % {"action": transition.label}
+            )
         if self.state(obj) not in transition.sources:
             raise TransitionNotAllowed(
                 _("%(object)s is %(state)s; “%(action)s” is not possible now.")
                 % {"object": self.describe(obj), "state": self._state_label(obj), "action": transition.label}
             )
-        if not transition.permits(obj, user):
-            raise NotAllowed(_("You may not “%(action)s” here.") % {"action": transition.label})
+        return self.check_comment(transition, comment)
+
+    def check_comment(self, transition: Transition, comment: str) -> str:
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
-            raise InvalidInput(transition.comment_missing or _("A comment is required for this step."))
+            raise CommentRequired(transition.comment_missing or _("A comment is required for this step."))
         return comment
 
     def perform(
@@ -131,6 +149,8 @@ class Workflow:
             locked = self.model._default_manager.select_for_update().get(pk=obj.pk)
             current = getattr(locked, self.version_field)
             if expected_version not in (None, "") and int(expected_version) != current:
+                if self.conflict is not None:
+                    raise self.conflict(locked)
                 raise Conflict(
                     _(
                         "%(object)s was changed by someone else in the meantime; reload the page and try again."

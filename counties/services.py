@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import County, PilotDesignation
+from .signals import designation_changed
 
 
 @transaction.atomic
@@ -48,12 +49,9 @@ def designate_pilots(
 
 
 def _rescore(county_ids) -> None:
-    """Pilot years decide the cumulative window and the baseline: rescore every reported year of these counties."""
-    from indicators.models import AnnualReport
-    from indicators.services import request_score_recompute
-
-    pairs = AnnualReport.objects.filter(county_id__in=list(county_ids)).values_list("county_id", "year")
-    request_score_recompute(pairs, include_next_year=False)
+    """Pilot years decide the cumulative window and the baseline: receivers (``indicators``) rescore every
+    reported year of these counties, in this transaction (their recompute runs on commit)."""
+    designation_changed.send(sender=PilotDesignation, county_ids=list(county_ids))
 
 
 @transaction.atomic

@@ -2,17 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from config.access import require_region
+from config.exports import xlsx_response
+from config.inbox import inbox_for
 from config.panels import collect
-from indicators.exporting import xlsx_response
-from indicators.resources import county_list_sheet
 
 from .forms import DesignationForm, PilotStatusForm
-from .models import PilotDesignation
+from .models import Notification, PilotDesignation
+from .notifications import mark_all_read, mark_read, notifications_for
+from .resources import county_list_sheet
 from .scoping import get_county_or_404, visible_leagues
 from .selectors import county_list
 from .services import designate_pilots, update_designation
@@ -42,22 +47,39 @@ def _filtered_counties(request, *, default_pilot_status: str = ""):
     }
 
 
+@login_required
+def home(request):
+    """Send each role to its home page: county staff to their county, the others to their overview."""
+    user = request.user
+    if user.is_region_staff:
+        return region_home(request)
+    if user.is_auditor:
+        return auditor_home(request)
+    if user.is_league_staff:
+        return league_home(request)
+    if user.county_id:
+        return redirect("counties:detail", code=user.county.code)
+    return region_home(request)
+
+
 def region_home(request):
-    """Regional office home: the pilot counties, with search and filters by league, status and batch."""
+    """Regional office home: the inbox, then the pilot counties with search and filters."""
     context = _filtered_counties(request, default_pilot_status="pilot")
+    context["inbox"] = inbox_for(request.user)
     context["panels"] = collect("home_region", request)
     return render(request, "counties/home_region.html", context)
 
 
 def auditor_home(request):
-    return render(
-        request, "counties/home_auditor.html", _filtered_counties(request, default_pilot_status="pilot")
-    )
+    context = _filtered_counties(request, default_pilot_status="pilot")
+    context["inbox"] = inbox_for(request.user)
+    return render(request, "counties/home_auditor.html", context)
 
 
 def league_home(request):
     context = _filtered_counties(request)
     context["league"] = request.user.league
+    context["inbox"] = inbox_for(request.user)
     return render(request, "counties/home_league.html", context)
 
 
@@ -77,13 +99,14 @@ def county_detail(request, code):
         "county": county,
         "pilot": getattr(county, "pilot", None),
         "panels": collect("county", request, county=county),
+        # The county's own staff land here: this page is their home and starts with their inbox.
+        "inbox": inbox_for(request.user) if request.user.county_id == county.pk else None,
     }
     return render(request, "counties/county_detail.html", context)
 
 
 def _require_region(user):
-    if not user.is_region_staff:
-        raise PermissionDenied
+    require_region(user)
 
 
 @login_required
@@ -125,3 +148,35 @@ def pilot_edit(request, code):
         )
         return redirect("counties:detail", code=code)
     return render(request, "counties/pilot_edit.html", {"form": form, "pilot": pilot})
+
+
+@login_required
+def notification_list(request):
+    """The user's own notifications, newest first (nobody sees anyone else's)."""
+    notifications = notifications_for(request.user)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "counties/notifications.html",
+        {"page_obj": page, "notifications": page.object_list, "querystring": ""},
+    )
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark one of the user's notifications read and follow its link."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    mark_read(request.user, notification)
+    url = notification.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect(url)
+    return redirect("counties:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = mark_all_read(request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("counties:notifications")

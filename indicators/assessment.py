@@ -39,6 +39,7 @@ from .models import (
     AcceptanceRule,
     AnnualReport,
     CountyYearScore,
+    DataValue,
     GradeBand,
     Indicator,
     IndicatorResult,
@@ -46,6 +47,7 @@ from .models import (
     ResultStatus,
     Rule,
 )
+from .targets import version_in_force
 
 TWO = Decimal("0.01")
 FOUR = Decimal("0.0001")
@@ -371,9 +373,6 @@ def explain_result(county: County, year: int, indicator: Indicator) -> dict | No
     """Everything behind one stored indicator result: formula, each raw value with who entered or last changed it
     and when, the previous year's values, the target version in force and the report's approval. None when the
     result is not stored. ``county`` must be in the user's scope."""
-    from .models import DataValue
-    from .targets import version_in_force
-
     result = IndicatorResult.objects.filter(county=county, year=year, indicator=indicator).first()
     if result is None:
         return None

@@ -16,10 +16,10 @@ from importlib import metadata
 
 from django.utils import timezone
 
+from config.exports import AuditSheet
 from counties.scoping import visible_counties
 
 from . import catalogue
-from .exporting import AuditSheet
 from .models import AnnualReport, CatalogueVersion, DataElement, DataValue, ReportStatus, ReportTransition
 
 COVER_SHEET = "封面"

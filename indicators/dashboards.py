@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import registry
 from counties.models import County, League, PilotDesignation
 from counties.scoping import visible_counties
 
@@ -129,38 +130,17 @@ def stale_pairs(counties: QuerySet) -> list[tuple[int, int]]:
     return list(StaleScore.objects.filter(county__in=counties.values("pk")).values_list("county_id", "year"))
 
 
-def overview(user, filters: Filters) -> dict:
-    """The region (or league) overview for ``user``: pilots ranked by score, compliance per indicator,
-    scores per league, the map and what is being recomputed. Reads stored scores only."""
-    scope = visible_counties(user)
-    years = score_years(scope)
-    # Default: the latest completed year with scores (year Y is assessed during Y + 1), else the latest.
-    this_year = timezone.localdate().year
-    default_year = next((y for y in years if y < this_year), years[0] if years else None)
-    year = filters.year if filters.year in years else default_year
-    leagues = list(League.objects.filter(pk__in=scope.values("league_id")).order_by("code"))
-    batches = sorted(
-        set(PilotDesignation.objects.filter(county__in=scope.values("pk")).values_list("batch", flat=True))
-    )
-
+def _filtered_counties(scope, filters: Filters) -> list:
     counties = scope.select_related("league", "pilot").order_by("code")
     if filters.league:
         counties = counties.filter(league__code=filters.league)
     if filters.batch:
         counties = counties.filter(pilot__batch=filters.batch)
-    counties = list(counties)
-    county_ids = [c.pk for c in counties]
+    return list(counties)
 
-    scores = defaultdict(dict)
-    for s in CountyYearScore.objects.filter(county_id__in=county_ids).order_by("year"):
-        scores[s.county_id][s.year] = s
-    stale = stale_pairs(scope.filter(pk__in=county_ids))
-    stale_counties = {c for c, _y in stale}
-    final = final_pairs(county_ids, [year] if year is not None else [])
 
-    bands = [b.name for b in GradeBand.objects.order_by("-min_score")]
-    labels = selectors.grade_labels()
-    classes = grade_classes(bands)
+def _pilot_rows(counties, scores, year, stale_counties, final, classes) -> list[PilotRow]:
+    """The pilots of ``year`` ranked by their score (unscored last), with their score history."""
     pilots = []
     for county in counties:
         if not pilot_in_year(county, year):
@@ -177,9 +157,11 @@ def overview(user, filters: Filters) -> dict:
     pilots.sort(key=lambda r: (r.score is None, -(r.score or 0), r.county.code))
     for rank, row in enumerate((r for r in pilots if r.score is not None), start=1):
         row.rank = rank
+    return pilots
 
-    pilot_ids = [r.county.pk for r in pilots]
-    indicators = list(Indicator.objects.order_by("order", "code"))
+
+def _compliance(pilot_ids, year) -> list[dict]:
+    """Per indicator: how many pilots are in each status in ``year``."""
     counts = defaultdict(Counter)
     if year is not None:
         for indicator_id, status, n in (
@@ -189,16 +171,19 @@ def overview(user, filters: Filters) -> dict:
             .order_by()
         ):
             counts[indicator_id][status] = n
-    compliance = [
+    return [
         {
             "indicator": indicator,
             "counts": [counts[indicator.pk].get(status, 0) for status in STATUS_ORDER],
             "met": counts[indicator.pk].get(ResultStatus.MET, 0),
             "total": sum(counts[indicator.pk].values()),
         }
-        for indicator in indicators
+        for indicator in Indicator.objects.order_by("order", "code")
     ]
 
+
+def _scores_by_league(counties, scores, year, final):
+    """Scores of ``year`` grouped by league and kind (pilot of that year or comparison), and the map's points."""
     by_league = defaultdict(lambda: {"pilot": [], "other": []})
     map_data = []
     for county in counties:
@@ -217,13 +202,17 @@ def overview(user, filters: Filters) -> dict:
                 "final": (county.pk, year) in final,
             }
         )
-    league_rows = []
+    return by_league, map_data
+
+
+def _league_rows(leagues, by_league, bands, year, final) -> list[dict]:
+    rows = []
     for league in leagues:
         groups = by_league.get(league.pk)
         if not groups or not (groups["pilot"] or groups["other"]):
             continue
         every = groups["pilot"] + groups["other"]
-        league_rows.append(
+        rows.append(
             {
                 "league": league,
                 "grades": [sum(1 for s in every if s.grade == band) for band in bands],
@@ -234,6 +223,40 @@ def overview(user, filters: Filters) -> dict:
                 "scores": sorted(_num(s.score) for s in every),
             }
         )
+    return rows
+
+
+def overview(user, filters: Filters) -> dict:
+    """The region (or league) overview for ``user``: pilots ranked by score, compliance per indicator,
+    scores per league, the map and what is being recomputed. Reads stored scores only."""
+    scope = visible_counties(user)
+    years = score_years(scope)
+    # Default: the latest completed year with scores (year Y is assessed during Y + 1), else the latest.
+    this_year = timezone.localdate().year
+    default_year = next((y for y in years if y < this_year), years[0] if years else None)
+    year = filters.year if filters.year in years else default_year
+    leagues = list(League.objects.filter(pk__in=scope.values("league_id")).order_by("code"))
+    batches = sorted(
+        set(PilotDesignation.objects.filter(county__in=scope.values("pk")).values_list("batch", flat=True))
+    )
+
+    counties = _filtered_counties(scope, filters)
+    county_ids = [c.pk for c in counties]
+
+    scores = defaultdict(dict)
+    for s in CountyYearScore.objects.filter(county_id__in=county_ids).order_by("year"):
+        scores[s.county_id][s.year] = s
+    stale = stale_pairs(scope.filter(pk__in=county_ids))
+    stale_counties = {c for c, _y in stale}
+    final = final_pairs(county_ids, [year] if year is not None else [])
+
+    bands = [b.name for b in GradeBand.objects.order_by("-min_score")]
+    labels = selectors.grade_labels()
+    classes = grade_classes(bands)
+    pilots = _pilot_rows(counties, scores, year, stale_counties, final, classes)
+    compliance = _compliance([r.county.pk for r in pilots], year)
+    by_league, map_data = _scores_by_league(counties, scores, year, final)
+    league_rows = _league_rows(leagues, by_league, bands, year, final)
 
     return {
         "year": year,
@@ -408,8 +431,6 @@ def region_standing(user) -> dict:
     completed year by grade (final and provisional), reports pending review / returned / overdue (a past pilot
     year not yet submitted), and from the other apps' facts (``config.registry.county_facts``) the pilots with
     red findings or a fund execution rate below 80 %."""
-    from config.registry import county_facts
-
     this_year = timezone.localdate().year
     scope = visible_counties(user)
     pilots = list(scope.filter(pilot__isnull=False).select_related("pilot", "league").order_by("code"))
@@ -446,7 +467,7 @@ def region_standing(user) -> dict:
         for pilot_year in range(pilot.start_year, min(pilot.end_year, this_year - 1) + 1):
             if (county.pk, pilot_year) not in submitted_pairs:
                 overdue.append((county, pilot_year))
-    facts = county_facts(pilot_ids)
+    facts = registry.county_facts(pilot_ids)
     red = [(c, facts[c.pk]["red_findings"]) for c in pilots if facts.get(c.pk, {}).get("red_findings")]
     low = [
         (c, facts[c.pk]["fund_execution_rate"])

@@ -15,6 +15,7 @@ from counties.models import County, PilotDesignation, Role, User
 
 from . import selectors, services
 from .models import AnnualReport
+from .workplan_demo import seed_task_progress
 
 RETURNED = "150222"  # its last-year report is returned with a comment
 APPROVED_EARLY = {"150121", "150621"}  # their last-year report is already approved
@@ -156,6 +157,7 @@ def seed(stdout):
             if year == this_year and county.code != DEMO_COUNTY:
                 raw = dict(list(raw.items())[: len(raw) // 2])
             _save(report, raw, user)
+            seed_task_progress(report, user)
             seeded.append((county.pk, year))
             if year == this_year:
                 continue

@@ -17,25 +17,24 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import QuerySet
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from config.exports import HEADER_FILL, HEADER_FONT, NO, YES, AuditSheet, write_sheets
+from config.exports import xlsx_response as xlsx_response  # re-exported: the writer lives in config.exports
+from config.registry import derived_values
 from config.spreadsheets import escape_cell
 from counties.models import County
 from counties.scoping import visible_counties
 
+from .audit_trail import cover_sheet, trail_sheets
 from .importing import CODE_HEADER, NAME_HEADER, YEAR_HEADER
 from .models import (
     AnnualReport,
@@ -46,12 +45,12 @@ from .models import (
     ReportStatus,
     ValueType,
 )
+from .workplan_exports import tasks_sheet
 
 TEMPLATE_SHEET = "年度数据"
 TEMPLATE_HELP_SHEET = "填写说明"
 TEMPLATE_FIXED_LABELS = ("县代码", "县名称", "年度")
 TEMPLATE_EXTRA_ROWS = 200
-YES, NO = "是", "否"
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_HEADERS = [
@@ -87,96 +86,7 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 VALUE_FORMAT = "#,##0.####"
 YEAR_FORMAT = "0"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CODES_FONT = Font(color="808080", size=9)
-
-
-@dataclass
-class AuditSheet:
-    """One sheet of an export: a title, a header row and data rows (one row per fact).
-
-    ``number_formats`` maps a column (0-based index or header text) to an Excel number format;
-    ``widths`` does the same for column widths.
-    """
-
-    title: str
-    headers: Sequence[str]
-    rows: Iterable[Sequence]
-    number_formats: dict[int | str, str] = field(default_factory=dict)
-    widths: dict[int | str, float] = field(default_factory=dict)
-
-    def _by_index(self, mapping: dict) -> dict[int, object]:
-        index = {str(h): i for i, h in enumerate(self.headers)}
-        result = {}
-        for key, value in mapping.items():
-            position = key if isinstance(key, int) else index.get(str(key))
-            if position is not None:
-                result[position] = value
-        return result
-
-
-# -- the one writer -----------------------------------------------------------------------------------
-
-
-def _plain(value):
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value
-    return escape_cell(value)
-
-
-def write_sheets(sheets: Iterable[AuditSheet], out) -> None:
-    """Write ``sheets`` into one workbook at ``out`` (a path or a binary file) in write-only mode."""
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        worksheet = workbook.create_sheet(escape_cell(str(sheet.title))[:31])
-        formats = sheet._by_index(sheet.number_formats)
-        widths = sheet._by_index(sheet.widths)
-        for position, header in enumerate(sheet.headers):
-            default = max(10, min(40, len(str(header)) * 2 + 2))
-            worksheet.column_dimensions[get_column_letter(position + 1)].width = widths.get(position, default)
-        worksheet.freeze_panes = "A2"
-        header_cells = []
-        for header in sheet.headers:
-            cell = WriteOnlyCell(worksheet, escape_cell(str(header)))
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            header_cells.append(cell)
-        worksheet.append(header_cells)
-        count = 0
-        for row in sheet.rows:
-            cells = []
-            for position, value in enumerate(row):
-                value = _plain(value)
-                number_format = formats.get(position)
-                if number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                    cell = WriteOnlyCell(worksheet, value)
-                    cell.number_format = number_format
-                    cells.append(cell)
-                else:
-                    cells.append(value)
-            worksheet.append(cells)
-            count += 1
-        if sheet.headers:
-            worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{count + 1}"
-    if not workbook.worksheets:
-        workbook.create_sheet(_("Empty"))
-    workbook.save(out)
-
-
-def xlsx_response(file_name: str, sheets: Iterable[AuditSheet]) -> FileResponse:
-    """Stream an export: the workbook is written to an anonymous temporary file, then sent and deleted."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    write_sheets(sheets, handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=file_name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
 
 # -- the template ---------------------------------------------------------------------------------------
@@ -404,8 +314,6 @@ def detail_sheet(user, year: int | None = None, *, league: str = "", county: str
 
 def raw_sheet(user, year: int | None = None) -> AuditSheet:
     """原始数据: one row per report, one column per element code (derived ones from training records)."""
-    from training.selectors import derived_values
-
     elements = list(DataElement.objects.order_by("order", "code"))
     reports = list(audit_pairs_queryset(user, year).select_related("county").order_by("county__code", "year"))
     values: dict[int, dict[int, Decimal | None]] = {}
@@ -457,12 +365,11 @@ def contributed_sheets(user, year: int | None = None) -> list[AuditSheet]:
 
 def audit_sheets(user, year: int | None = None) -> list[AuditSheet]:
     """The auditor workbook's sheets: 封面 (cover), the figures, the contributed sheets, then the trail."""
-    from .audit_trail import cover_sheet, trail_sheets
-
     sheets = [
         summary_sheet(user, year),
         detail_sheet(user, year),
         raw_sheet(user, year),
+        tasks_sheet(user, year),
         *contributed_sheets(user, year),
         *trail_sheets(user, year),
     ]

@@ -7,12 +7,11 @@ The entry form keeps what people typed as text; parsing and SPEC §3 validation 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config import formatting
+from config.formatting import format_bool, format_plain, format_value
 from config.forms import BootstrapFormMixin
 
 from . import services
 from .models import AcceptanceConclusion, Rule
-from .parsing import format_value
 
 
 def value_field(code: str) -> str:
@@ -94,10 +93,22 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
         return result
 
 
+def plain_value(value, element) -> str:
+    """A value as typed into a form (the parser reads 是/否 and plain numbers back)."""
+    if element.value_type == "boolean":
+        return format_bool(value, empty="")
+    return format_plain(value)
+
+
+def shown_value(value, element) -> str:
+    """A value shown on a page: 是/否, numbers with thousands separators, '' when empty."""
+    return format_value(value, element.value_type, places=None, empty="")
+
+
 def display_value(value, element) -> str:
-    """A stored value as pages show it: thousands separators, 是/否 in the user's language ('' when empty).
-    Form fields are filled with ``parsing.format_value`` instead (as people type it)."""
-    return formatting.format_value(value, element.value_type, empty="")
+    """A stored value as pages show it: thousands separators, 是/否 in the user's language ('' when empty);
+    form fields are filled with ``plain_value`` (as people type it)."""
+    return shown_value(value, element)
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):
@@ -135,7 +146,16 @@ class BulkReviewForm(forms.Form):
             self.add_error(
                 "comment", _("Say why the reports are returned: the counties need to know what to fix.")
             )
+        # Each report with the version the reviewer saw (``version-<pk>``, posted by the queue page): a report
+        # changed since then is refused by the service. A report posted without one is treated as stale.
+        cleaned["items"] = [(report, self._version(report)) for report in cleaned.get("reports") or []]
         return cleaned
+
+    def _version(self, report) -> int:
+        try:
+            return int(self.data.get(f"version-{report.pk}", ""))
+        except ValueError:
+            return -1
 
 
 class IndicatorForm(BootstrapFormMixin, forms.Form):

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from config.registry import collect
+from config import registry
 
 from .models import AnnualReport, DataElement, DataValue, ReportStatus
 
@@ -63,13 +63,8 @@ def frozen_message(report: AnnualReport) -> str:
 
 
 def derived_values(pairs) -> dict[tuple[int, int], dict[str, Decimal]]:
-    """Derived element values from every app's ``derived.py`` (merged); a pair with no contributor is empty."""
-    merged: dict[tuple[int, int], dict[str, Decimal]] = {}
-    pairs = list(pairs)
-    for contribute in collect("derived", "derived_values"):
-        for pair, values in contribute(pairs).items():
-            merged.setdefault(pair, {}).update(values)
-    return merged
+    """Derived element values from every app's ``derived.py`` (``config.registry.derived_values``, merged)."""
+    return registry.derived_values(pairs)
 
 
 def snapshot_derived_values(report: AnnualReport, user) -> int:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from config.excel import Column, Importer, ImportResult, Problem, ProblemList, Schema, run_import
+from config.excel import read_sheet as kernel_read_sheet
 from config.excel.reader import Sheet, SheetRow
 from counties.models import County
 from counties.scoping import changeable_counties
@@ -237,8 +238,6 @@ class AnnualDataImporter(Importer):
 
 def read_sheet(data: bytes) -> Sheet:
     """The annual-data sheet of ``data`` (kernel reader, this import's schema)."""
-    from config.excel import read_sheet as kernel_read_sheet
-
     return kernel_read_sheet(data, annual_data_schema())
 
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.evidence import EvidenceFile
+from config.storage import evidence_storage
 from counties.models import County, PilotDesignation
 
 
@@ -156,6 +158,38 @@ class AnnualReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == ReportStatus.APPROVED
+
+
+def default_deadline(year: int):
+    """31 March of the following year (SPEC §8a)."""
+    import datetime
+
+    return datetime.date(year + 1, 3, 31)
+
+
+class ReportingDeadline(models.Model):
+    """The deadline of one year's annual reports; a year without a row has the default deadline."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    deadline = models.DateField(_("deadline"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+
+    def __str__(self):
+        return f"{self.year}: {self.deadline:%Y-%m-%d}"
 
 
 class ReportTransition(models.Model):
@@ -434,3 +468,79 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return f"{self.indicator or self.band} ≥ {self.effective_year}"
+
+
+# --- Work-plan tasks (三 工作计划, SPEC §8b) ------------------------------------------------------------
+
+
+class WorkTask(models.Model):
+    """One of the 16 tasks of the work plan; ``code`` is stable (it heads imports and exports)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    section = models.CharField(_("policy section"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("work-plan task")
+        verbose_name_plural = _("work-plan tasks")
+
+    def __str__(self):
+        return self.name
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    UNDERWAY = "underway", _("Underway")
+    COMPLETED = "completed", _("Completed")
+
+
+class TaskProgress(models.Model):
+    """What a pilot did on one task in one report year; locked, returned and kept with its report."""
+
+    TEXT_LIMIT = 2000
+
+    report = models.ForeignKey(
+        AnnualReport, on_delete=models.CASCADE, related_name="task_progress", verbose_name=_("report")
+    )
+    task = models.ForeignKey(
+        WorkTask, on_delete=models.PROTECT, related_name="progress", verbose_name=_("task")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    progress = models.TextField(_("progress"), blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "task__order"]
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "task"], name="one_progress_per_report_task")
+        ]
+
+    def __str__(self):
+        return f"{self.report} {self.task.code}: {self.status}"
+
+
+def task_evidence_path(instance, filename):
+    report = instance.progress.report
+    return f"tasks/{report.county.code}/{report.year}/{filename}"
+
+
+class TaskEvidence(EvidenceFile):
+    """An evidence file of a task's progress (a document, a photo, a list)."""
+
+    file = models.FileField(_("file"), upload_to=task_evidence_path, max_length=300, storage=evidence_storage)
+    progress = models.ForeignKey(
+        TaskProgress, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("task progress")
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("task evidence file")
+        verbose_name_plural = _("task evidence files")

@@ -16,6 +16,13 @@ ITEMS = [
         group=GROUP_DATA,
     ),
     NavItem(
+        "indicators:task_matrix",
+        _("Work-plan tasks"),
+        roles=("region_staff", "league_staff", "auditor"),
+        order=35,
+        group=GROUP_DATA,
+    ),
+    NavItem(
         "indicators:import",
         _("Excel import"),
         roles=("county_staff", "region_staff"),

@@ -1,10 +1,13 @@
 """Panels the indicators app adds to other pages (see config/panels.py)."""
 
+from config.access import is_region
 from config.panels import Panel
 from counties.scoping import can_change_county
 
 from . import selectors
+from .dashboards import county_summary, region_standing
 from .models import ReportStatus
+from .workplan_selectors import county_task_years
 
 
 def county_panels_reports(request, county):
@@ -14,7 +17,7 @@ def county_panels_reports(request, county):
     rows = []
     for year, report in selectors.county_report_years(county):
         editable = report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-        editable = editable or (report.status == ReportStatus.SUBMITTED and request.user.is_region_staff)
+        editable = editable or (report.status == ReportStatus.SUBMITTED and is_region(request.user))
         rows.append(
             {
                 "year": year,
@@ -28,15 +31,11 @@ def county_panels_reports(request, county):
 
 def county_panels_scores(request, county):
     """The county's compliance scores: latest score and grade, history, what is missing, recompute state."""
-    from .dashboards import county_summary
-
     return [Panel("indicators/dashboards/_county_panel.html", county_summary(county), order=30)]
 
 
 def home_region_panels_standing(request):
     """The region's home: where do we stand (pilots by grade, reports to review, overdue, findings, funds)."""
-    from .dashboards import region_standing
-
     return [
         Panel(
             "indicators/dashboards/_standing_panel.html",
@@ -45,3 +44,11 @@ def home_region_panels_standing(request):
             width="col-12",
         )
     ]
+
+
+def county_panels_tasks(request, county):
+    """The pilot's work-plan tasks over its years: each task's status per year, completed per year."""
+    data = county_task_years(county)
+    if not data["years"]:
+        return []
+    return [Panel("indicators/workplan/_county_panel.html", {"county": county, **data}, order=35)]

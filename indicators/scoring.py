@@ -35,6 +35,8 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.formatting import format_number
+from config.registry import derived_values
 from counties.models import County, PilotDesignation
 
 from .models import (
@@ -48,6 +50,7 @@ from .models import (
     Rule,
     StaleScore,
 )
+from .targets import load_versions
 
 FOUR_PLACES = Decimal("0.0001")
 TWO_PLACES = Decimal("0.01")
@@ -68,11 +71,9 @@ class Evaluation:
 
 
 def fmt(number: Decimal | None, *, places: int = 2) -> str:
-    """A number as people write it: at most ``places`` decimals, no trailing zeros, no exponent."""
-    if number is None:
-        return "—"
-    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return format(rounded.normalize(), "f")
+    """A number in a reason, as people write it: at most ``places`` decimals, no trailing zeros, no exponent,
+    no separators (``config.formatting.format_number``); "—" when missing."""
+    return format_number(number, places=places, grouping=False)
 
 
 def fmt_pair(value: Decimal, other: Decimal) -> tuple[str, str]:
@@ -167,72 +168,74 @@ def evaluate(
 
     if rule == Rule.MONITOR:
         return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("Monitored only, no target"))
-
     if rule == Rule.CUMULATIVE_MIN:
-        window, last_year = _pilot_window(pilot, year, reported_years)
-        if not window:
-            reason = _("The pilot period %(start)s–%(end)s has not started") % {
-                "start": pilot.start_year,
-                "end": pilot.end_year,
-            }
-            return Evaluation(None, None, target, ResultStatus.NOT_APPLICABLE, reason)
-        total = Decimal(0)
-        missing_years = []
-        for window_year in window:
-            yearly, _why = spec.compute(values, county_id, window_year)
-            if yearly is None:
-                missing_years.append(str(window_year))
-            else:
-                total += yearly
-        if target is None:
-            return Evaluation(total, None, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
-        span = f"{window[0]}–{window[-1]}" if len(window) > 1 else str(window[0])
-        if total >= target:
-            reason = _("Cumulative %(span)s: %(total)s ≥ target %(target)s") % {
-                "span": span,
-                "total": fmt(total),
-                "target": fmt(target),
-            }
-            return Evaluation(total, None, target, ResultStatus.MET, reason)
-        if missing_years:
-            reason = _("Data missing for %(years)s") % {"years": "、".join(missing_years)}
-            return Evaluation(total, None, target, ResultStatus.MISSING, reason)
-        params = {"span": span, "total": fmt(total), "target": fmt(target)}
-        if last_year is not None and year < last_year:
-            reason = _("Cumulative %(span)s: %(total)s, target %(target)s by %(last)s") % {
-                **params,
-                "last": last_year,
-            }
-            return Evaluation(total, None, target, ResultStatus.IN_PROGRESS, reason)
-        reason = _("Cumulative %(span)s: %(total)s < target %(target)s") % params
-        return Evaluation(total, None, target, ResultStatus.NOT_MET, reason)
-
+        return _evaluate_cumulative(spec, values, county_id, year, pilot, reported_years)
     if value is None:
         return Evaluation(None, previous, target, ResultStatus.MISSING, why_missing)
-
     if rule == Rule.INCREASE:
-        if previous is None:
-            return Evaluation(value, None, None, ResultStatus.MISSING, _("Previous year's data missing"))
-        shown, shown_previous = fmt_pair(value, previous)
-        params = {"value": shown, "previous": shown_previous}
-        if value > previous:
-            return Evaluation(
-                value, previous, None, ResultStatus.MET, _("%(value)s > previous year %(previous)s") % params
-            )
-        return Evaluation(
-            value,
-            previous,
-            None,
-            ResultStatus.NOT_MET,
-            _("%(value)s ≤ previous year %(previous)s") % params,
-        )
-
+        return _evaluate_increase(value, previous)
     if rule == Rule.TRUE:
         if value == 1:
             return Evaluation(value, previous, None, ResultStatus.MET, _("Yes"))
         return Evaluation(value, previous, None, ResultStatus.NOT_MET, _("No"))
+    return _evaluate_min(value, previous, target)
 
-    # Rule.MIN
+
+def _evaluate_cumulative(spec, values, county_id, year, pilot, reported_years) -> Evaluation:
+    """``cumulative_min``: the sum over the pilot window (or every reported year of a non-pilot)."""
+    target = spec.indicator.target
+    window, last_year = _pilot_window(pilot, year, reported_years)
+    if not window:
+        reason = _("The pilot period %(start)s–%(end)s has not started") % {
+            "start": pilot.start_year,
+            "end": pilot.end_year,
+        }
+        return Evaluation(None, None, target, ResultStatus.NOT_APPLICABLE, reason)
+    total = Decimal(0)
+    missing_years = []
+    for window_year in window:
+        yearly, _why = spec.compute(values, county_id, window_year)
+        if yearly is None:
+            missing_years.append(str(window_year))
+        else:
+            total += yearly
+    if target is None:
+        return Evaluation(total, None, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
+    span = f"{window[0]}–{window[-1]}" if len(window) > 1 else str(window[0])
+    params = {"span": span, "total": fmt(total), "target": fmt(target)}
+    if total >= target:
+        reason = _("Cumulative %(span)s: %(total)s ≥ target %(target)s") % params
+        return Evaluation(total, None, target, ResultStatus.MET, reason)
+    if missing_years:
+        reason = _("Data missing for %(years)s") % {"years": "、".join(missing_years)}
+        return Evaluation(total, None, target, ResultStatus.MISSING, reason)
+    if last_year is not None and year < last_year:
+        reason = _("Cumulative %(span)s: %(total)s, target %(target)s by %(last)s") % {
+            **params,
+            "last": last_year,
+        }
+        return Evaluation(total, None, target, ResultStatus.IN_PROGRESS, reason)
+    reason = _("Cumulative %(span)s: %(total)s < target %(target)s") % params
+    return Evaluation(total, None, target, ResultStatus.NOT_MET, reason)
+
+
+def _evaluate_increase(value: Decimal, previous: Decimal | None) -> Evaluation:
+    """``increase``: higher than the previous year's value."""
+    if previous is None:
+        return Evaluation(value, None, None, ResultStatus.MISSING, _("Previous year's data missing"))
+    shown, shown_previous = fmt_pair(value, previous)
+    params = {"value": shown, "previous": shown_previous}
+    if value > previous:
+        return Evaluation(
+            value, previous, None, ResultStatus.MET, _("%(value)s > previous year %(previous)s") % params
+        )
+    return Evaluation(
+        value, previous, None, ResultStatus.NOT_MET, _("%(value)s ≤ previous year %(previous)s") % params
+    )
+
+
+def _evaluate_min(value: Decimal, previous: Decimal | None, target: Decimal | None) -> Evaluation:
+    """``min``: at least the target."""
     if target is None:
         return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
     shown, shown_target = fmt_pair(value, target)
@@ -284,8 +287,6 @@ def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
 
 def _load(pairs: set[tuple[int, int]]):
     """Everything the evaluation needs, in a constant number of queries."""
-    from training.selectors import derived_values
-
     county_ids = {c for c, _y in pairs}
     max_year = max(y for _c, y in pairs)
     reported = defaultdict(list)
@@ -319,8 +320,6 @@ def evaluate_pairs(
     pairs = {(int(c), int(y)) for c, y in pairs}
     if not pairs:
         return {}
-    from .targets import load_versions
-
     specs = [IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
     versions = load_versions()
     by_year: dict[int, list[IndicatorSpec]] = {}
@@ -386,8 +385,6 @@ def recompute(pairs: Iterable[tuple[int, int]]) -> int:
     list(
         County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
     )
-    from .targets import load_versions
-
     evaluations = evaluate_pairs(pairs)
     bands = list(GradeBand.objects.all())
     versions = load_versions()

@@ -16,7 +16,9 @@ from config import formatting
 from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
+from .deadlines import deadlines_for, is_overdue
 from .models import AnnualReport, DataElement, DataValue, GradeBand, Indicator, ReportStatus
+from .targets import load_versions
 
 NON_PILOT_YEARS = 5  # a county that is not a pilot may report the current year and the five before it
 
@@ -177,8 +179,12 @@ def history_rows(report: AnnualReport) -> list[dict]:
             {
                 "element": element,
                 "old": old,
-                "old_text": formatting.format_value(old, element.value_type, empty="") if element else "",
-                "new_text": formatting.format_value(new, element.value_type, empty="") if element else "",
+                "old_text": formatting.format_value(old, element.value_type, places=None, empty="")
+                if element
+                else "",
+                "new_text": formatting.format_value(new, element.value_type, places=None, empty="")
+                if element
+                else "",
                 "new": new,
                 "kind": record.history_type,
                 "comment": record.comment,
@@ -206,7 +212,7 @@ def review_queue(user, *, league: str = "", year: str = ""):
 @dataclass
 class GridRow:
     county: County
-    cells: list  # [(year, report or None, in_range)]
+    cells: list  # [(year, report or None, in_range, overdue)]
 
 
 def completeness_grid(user, *, league: str = "", batch: str = "", pilots_only: bool = False, years=None):
@@ -225,21 +231,25 @@ def completeness_grid(user, *, league: str = "", batch: str = "", pilots_only: b
         "id", "county_id", "year", "status", "updated_at"
     )
     by_pair = {(r.county_id, r.year): r for r in reports}
+    deadlines = deadlines_for(years)
+    today = timezone.localdate()
     rows = []
-    totals = {year: {"expected": 0, **{s: 0 for s in ReportStatus.values}} for year in years}
+    totals = {year: {"expected": 0, "overdue": 0, **{s: 0 for s in ReportStatus.values}} for year in years}
     for county in counties:
         expected = set(report_years(county))
         cells = []
         for year in years:
             report = by_pair.get((county.pk, year))
             in_range = year in expected
-            cells.append((year, report, in_range))
+            overdue = in_range and is_overdue(report.status if report else None, deadlines[year], today)
+            cells.append((year, report, in_range, overdue))
             if in_range:
                 totals[year]["expected"] += 1
+                totals[year]["overdue"] += overdue
             if report is not None:
                 totals[year][report.status] += 1
         rows.append(GridRow(county, cells))
-    return rows, years, totals
+    return rows, years, totals, deadlines
 
 
 def county_report_years(county: County) -> list[tuple[int, AnnualReport | None]]:
@@ -270,3 +280,19 @@ def programme_years() -> list[int]:
     if first_start:
         firsts.append(first_start - 1)
     return list(range(this_year, min(firsts) - 1, -1))
+
+
+def element_targets(codes, year: int) -> dict[str, Decimal | None]:
+    """The catalogue's target in force for ``year`` (``indicators.targets``) of the indicator measuring each data
+    element on its own (numerator is that element alone, no denominator), by element code; ``None`` when no such
+    indicator has a target."""
+    targets: dict[str, Decimal | None] = dict.fromkeys(codes)
+    indicators = Indicator.objects.filter(
+        numerator__code__in=list(targets), denominator=None
+    ).prefetch_related("numerator")
+    versions = load_versions()
+    for indicator in indicators:
+        numerator = [e.code for e in indicator.numerator.all()]
+        if len(numerator) == 1 and targets.get(numerator[0]) is None:
+            targets[numerator[0]] = versions.indicator(indicator, year).target
+    return targets

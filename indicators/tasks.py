@@ -9,6 +9,8 @@ retry with backoff when the database is briefly unavailable or locked. ``acks_la
 from celery import shared_task
 from django.db import OperationalError
 
+from . import scoring
+
 RETRY_OPTIONS = {
     "autoretry_for": (OperationalError,),
     "retry_backoff": 2,
@@ -21,14 +23,10 @@ RETRY_OPTIONS = {
 @shared_task(name="indicators.tasks.recompute_scores", acks_late=True, **RETRY_OPTIONS)
 def recompute_scores(pairs: list[list[int]]) -> int:
     """Recompute stored results and scores for these (county_id, year) pairs; returns the number scored."""
-    from .scoring import recompute
-
-    return recompute([(int(c), int(y)) for c, y in pairs])
+    return scoring.recompute([(int(c), int(y)) for c, y in pairs])
 
 
 @shared_task(name="indicators.tasks.sweep_stale_scores", acks_late=True, **RETRY_OPTIONS)
 def sweep_stale_scores() -> int:
     """Recompute every pair still marked stale (a lost task only delays)."""
-    from .scoring import recompute_stale
-
-    return recompute_stale()
+    return scoring.recompute_stale()

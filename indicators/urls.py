@@ -1,6 +1,6 @@
 """URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
 
-from .views import assessment, dashboards, excel, guide, reports
+from .views import assessment, dashboards, deadlines, excel, guide, reports, workplan, workplan_import
 
 app_name = "indicators"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     *excel.urlpatterns,
     *assessment.urlpatterns,
     *guide.urlpatterns,
+    *deadlines.urlpatterns,
+    *workplan.urlpatterns,
+    *workplan_import.urlpatterns,
 ]

@@ -15,8 +15,19 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from counties.models import Notification
 from funding.models import FundEntry, FundEvidence
-from indicators.models import AnnualReport, DataValue, GradeBand, ImportBatch, ReportStatus
+from indicators.models import (
+    AnnualReport,
+    DataValue,
+    GradeBand,
+    ImportBatch,
+    ReportStatus,
+    TaskEvidence,
+    TaskProgress,
+    WorkTask,
+)
+from inspections.models import Finding, Inspection, RectificationEvidence
 from tests import factories
 from training.models import EventAudience, EventEvidence, EventKind, TrainingEvent
 
@@ -46,6 +57,7 @@ PUBLIC_OR_GENERIC = {
     "indicators:import_confirm",
     "indicators:import_cancel",
     "funding:gate_settings",
+    "counties:notifications_read_all",  # POST only; marks the user's own notifications read
     "funding:import",
     "funding:import_preview",
     "funding:import_confirm",
@@ -84,6 +96,22 @@ OBJECT_ROUTES = {
     "funding:evidence_upload": lambda d: {"pk": d["fund_entry"].pk},
     "funding:evidence_download": lambda d: {"pk": d["fund_evidence"].pk},
     "funding:evidence_delete": lambda d: {"pk": d["fund_evidence"].pk},
+    "inspections:inspection_detail": lambda d: {"pk": d["inspection"].pk},
+    "inspections:inspection_update": lambda d: {"pk": d["inspection"].pk},
+    "inspections:inspection_file_upload": lambda d: {"pk": d["inspection"].pk},
+    "inspections:inspection_finding_add": lambda d: {"pk": d["inspection"].pk},
+    "inspections:inspection_file_download": lambda d: {"pk": d["inspection_file"].pk},
+    "inspections:finding_detail": lambda d: {"pk": d["finding"].pk},
+    "inspections:finding_update": lambda d: {"pk": d["finding"].pk},
+    "inspections:finding_answer": lambda d: {"pk": d["finding"].pk},
+    "inspections:finding_step": lambda d: {"pk": d["finding"].pk},
+    "inspections:evidence_download": lambda d: {"pk": d["rectification_evidence"].pk},
+    "counties:notification_open": lambda d: {"pk": d["notification"].pk},
+    "indicators:task_edit": lambda d: {"code": VICTIM, "year": 2024},
+    "indicators:task_detail": lambda d: {"code": VICTIM, "year": 2024, "task": "navigation"},
+    "indicators:task_evidence_upload": lambda d: {"code": VICTIM, "year": 2024, "task": "navigation"},
+    "indicators:task_evidence_download": lambda d: {"pk": d["task_evidence"].pk},
+    "indicators:task_evidence_delete": lambda d: {"pk": d["task_evidence"].pk},
 }
 
 # List, dashboard and export routes: asked for the victim's data by every filter they take; the answer must
@@ -106,7 +134,17 @@ LIST_ROUTES = {
     "training:progress": {"year": 2024, "scope": "all", "league": "150100"},
     "training:event_import": {},
     "funding:overview": {"league": "150100", "scope": "all", "year": 2024},
+    "inspections:inspection_list": {"county": VICTIM},
+    "inspections:inspection_create": {"county": VICTIM},
+    "inspections:finding_list": {"county": VICTIM, "status": ""},
+    "inspections:finding_create": {"county": VICTIM},
+    "inspections:finding_import": {},
+    "counties:notifications": {},
+    "indicators:deadlines": {},
     "funding:template": {"county": VICTIM},
+    "indicators:task_matrix": {"year": 2024, "league": "150100"},
+    "indicators:task_template": {"year": 2024, "league": "150100"},
+    "indicators:task_import": {},
 }
 
 
@@ -176,10 +214,24 @@ def victim_data(db, settings, tmp_path):
     )
     fund_evidence.file.save("voucher.pdf", ContentFile(pdf), save=False)
     fund_evidence.save()
+    progress = TaskProgress.objects.create(
+        report=report, task=WorkTask.objects.get(code="navigation"), status="underway", progress=MARKER
+    )
+    task_evidence = TaskEvidence(
+        progress=progress,
+        original_name=f"{MARKER}.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        uploaded_by=owner,
+    )
+    task_evidence.file.save("task.pdf", ContentFile(pdf), save=False)
+    task_evidence.save()
     batch = ImportBatch.objects.create(user=owner, file_name=f"{MARKER}.xlsx", sha256="0" * 64, rows=1)
     from indicators.scoring import recompute
 
     recompute([(county.pk, 2024)])
+    inspection, finding, inspection_file, rectification_evidence = _inspection_data(county, owner)
     return {
         "report": report,
         "event": event,
@@ -187,7 +239,39 @@ def victim_data(db, settings, tmp_path):
         "batch": batch,
         "fund_entry": fund_entry,
         "fund_evidence": fund_evidence,
+        "inspection": inspection,
+        "finding": finding,
+        "inspection_file": inspection_file,
+        "rectification_evidence": rectification_evidence,
+        "notification": owner.notifications.get(),
+        "task_evidence": task_evidence,
     }
+
+
+def _inspection_data(county, owner):
+    """An inspection of the victim with a finding the victim answered (and so was notified of)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspections import services
+
+    pdf = b"%PDF-1.4\n" + MARKER.encode() + b"\n%%EOF\n"
+    inspector = factories.region_user(username="walk_inspector")
+    inspection = services.create_inspection(
+        user=inspector,
+        county=county,
+        fields={"kind": "funds", "date": datetime.date(2024, 5, 1), "scope": MARKER_PLACE},
+        files=[SimpleUploadedFile(f"{MARKER}-report.pdf", pdf)],
+    )
+    finding = services.create_finding(
+        user=inspector,
+        inspection=inspection,
+        fields={"category": "funds", "description": MARKER, "deadline": datetime.date(2024, 8, 1)},
+    )
+    services.answer_finding(
+        user=owner, finding=finding, text=MARKER, files=[SimpleUploadedFile(f"{MARKER}.pdf", pdf)]
+    )
+    finding.refresh_from_db()
+    return inspection, finding, inspection.files.get(), finding.evidence.get()
 
 
 def _snapshot():
@@ -196,9 +280,15 @@ def _snapshot():
         sorted(DataValue.objects.values_list("report_id", "element_id", "value")),
         sorted(TrainingEvent.objects.values_list("pk", "title", "date")),
         EventEvidence.objects.count(),
+        sorted(TaskProgress.objects.values_list("pk", "status", "progress")),
+        TaskEvidence.objects.count(),
         sorted(GradeBand.objects.values_list("name", "min_score")),
         sorted(FundEntry.objects.values_list("pk", "amount", "doc_no")),
         FundEvidence.objects.count(),
+        sorted(Finding.objects.values_list("pk", "status", "version", "description", "deadline")),
+        sorted(Inspection.objects.values_list("pk", "scope", "conclusion")),
+        RectificationEvidence.objects.count(),
+        sorted(Notification.objects.filter(user__username="victim_owner").values_list("pk", "read_at")),
     )
 
 
@@ -271,6 +361,17 @@ def test_the_victims_own_user_does_see_the_data(client_for, victim_data):
     detail = client.get(reverse("indicators:report_detail", kwargs={"code": VICTIM, "year": 2024}))
     assert detail.status_code == 200
     assert "987" in detail.content.decode()
+    assert MARKER in _text(client.get(reverse("inspections:finding_list"), {"status": ""}))
+    assert MARKER in _text(client.get(reverse("counties:notifications")))
+    assert MARKER in _text(
+        client.get(
+            reverse("inspections:evidence_download", kwargs={"pk": victim_data["rectification_evidence"].pk})
+        )
+    )
+    task = client.get(
+        reverse("indicators:task_detail", kwargs={"code": VICTIM, "year": 2024, "task": "navigation"})
+    )
+    assert MARKER in task.content.decode()
 
 
 @pytest.mark.parametrize("role", ["county_staff", "league_staff", "region_staff", "auditor"])
@@ -297,5 +398,9 @@ def test_every_page_answers_every_role_without_a_server_error(client_for, victim
         "training:event_detail",
         "funding:ledger",
         "funding:entry_detail",
+        "inspections:inspection_detail",
+        "inspections:finding_detail",
+        "inspections:finding_list",
+        "indicators:task_detail",
     }
     assert all(answered[name] == 200 for name in readable), answered

@@ -17,15 +17,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.evidence import EvidenceFile
 from config.storage import evidence_storage
 from counties.models import County
 
 PUBLICITY_WEEK_FIRST_DAY = (4, 20)
 PUBLICITY_WEEK_LAST_DAY = (4, 30)
-
-# The work plan's yearly training target (每年开展相关教育培训不低于100人次) and publicity-week target.
-HEADCOUNT_TARGET = 100
-PUBLICITY_WEEK_TARGET = 1
 
 
 def in_publicity_week(date: datetime.date) -> bool:
@@ -142,8 +139,8 @@ def evidence_path(instance, filename):
     return f"training/{instance.event.county.code}/{instance.event.year}/{filename}"
 
 
-class EventEvidence(models.Model):
-    """An evidence file; its type was checked by content (magic bytes), not by the file name."""
+class EventEvidence(EvidenceFile):
+    """An evidence file of an event (``config.evidence``): type checked by content, neutral storage name, hash."""
 
     event = models.ForeignKey(
         TrainingEvent, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("event")
@@ -152,28 +149,12 @@ class EventEvidence(models.Model):
         _("kind"), max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.SIGN_IN
     )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=300, storage=evidence_storage)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "uploaded_at", "pk"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-    def __str__(self):
-        return self.original_name
 
 
 class Attendee(models.Model):

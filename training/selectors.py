@@ -18,10 +18,9 @@ from django.db.models.functions import Coalesce
 
 from counties.models import County
 from counties.scoping import scope_queryset, visible_counties
+from indicators.selectors import element_targets
 
 from .models import (
-    HEADCOUNT_TARGET,
-    PUBLICITY_WEEK_TARGET,
     AudienceCategory,
     EventAudience,
     EventEvidence,
@@ -140,7 +139,9 @@ def list_totals(qs: QuerySet[TrainingEvent]) -> dict:
 
 @dataclass
 class Progress:
-    """One county's yearly progress toward 100 人次 of training and ≥ 1 4·26 week activity."""
+    """One county's yearly progress toward the catalogue's targets: training 人次 (work plan: 100) and 4·26 week
+    activities (≥ 1). The targets are the current ones of the indicators scoring these values, so the page and
+    the score agree when the regional office edits a target."""
 
     county: County
     year: int
@@ -148,22 +149,16 @@ class Progress:
     publicity_week_events: int = 0
     events: int = 0
     by_category: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def headcount_target(self) -> int:
-        return HEADCOUNT_TARGET
-
-    @property
-    def publicity_target(self) -> int:
-        return PUBLICITY_WEEK_TARGET
+    headcount_target: int = 0
+    publicity_target: int = 0
 
     @property
     def headcount_met(self) -> bool:
-        return self.training_headcount >= HEADCOUNT_TARGET
+        return self.training_headcount >= self.headcount_target
 
     @property
     def publicity_met(self) -> bool:
-        return self.publicity_week_events >= PUBLICITY_WEEK_TARGET
+        return self.publicity_week_events >= self.publicity_target
 
     @property
     def met(self) -> bool:
@@ -171,7 +166,9 @@ class Progress:
 
     @property
     def headcount_percent(self) -> int:
-        return min(100, round(100 * self.training_headcount / HEADCOUNT_TARGET))
+        if not self.headcount_target:
+            return 100
+        return min(100, round(100 * self.training_headcount / self.headcount_target))
 
     @property
     def category_rows(self) -> list[tuple[str, int]]:
@@ -180,7 +177,19 @@ class Progress:
 
 def progress_for(counties: Iterable[County], year: int) -> list[Progress]:
     """Progress of each county in ``year``: three queries whatever the number of counties."""
-    rows = {county.pk: Progress(county=county, year=year) for county in counties}
+    targets = {
+        code: int(target or 0)
+        for code, target in element_targets(["training_headcount", "publicity_week_events"], year).items()
+    }
+    rows = {
+        county.pk: Progress(
+            county=county,
+            year=year,
+            headcount_target=targets["training_headcount"],
+            publicity_target=targets["publicity_week_events"],
+        )
+        for county in counties
+    }
     if not rows:
         return []
     by_category = (

@@ -8,23 +8,20 @@ Invariants enforced here, not only in the views:
   derived values (培训人次, 宣传周活动) the reviewer sees are the ones submitted;
 * every create, change or delete requests a score recomputation of the affected (county, year) pairs in the
   same transaction (both years when the date moves across a year boundary);
-* evidence files are accepted by content (magic bytes) within a size cap, stored under a neutral name with
-  their SHA-256 hash.
+* evidence files go through ``config.evidence`` (accepted by content within a size cap, stored under a neutral
+  name with their SHA-256 hash, removed from storage only when the deletion commits).
 """
 
 from __future__ import annotations
 
 import datetime
-import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.spreadsheets import SpreadsheetError, check_xlsx_bytes, sha256_hex
+from config.evidence import attach_evidence, delete_evidence_files
 from counties.models import County
 from counties.scoping import can_change_county
 from indicators.freezing import frozen_message, frozen_report
@@ -53,19 +50,6 @@ EVENT_FIELDS = (
 MAX_HEADCOUNT = 100_000
 FIRST_YEAR = 2000
 
-# Evidence: extension → (content type, check of the first bytes).
-EVIDENCE_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def evidence_max_bytes() -> int:
-    return settings.MAX_UPLOAD_MB * 1024 * 1024
-
 
 def ensure_can_change(user, county: County | int) -> None:
     if not can_change_county(user, county):
@@ -83,15 +67,9 @@ def ensure_unlocked(county: County, year: int) -> None:
 def validate_event(fields: dict, audiences: dict[str, int]) -> None:
     """Check one event's fields and audience headcounts. Raises ``ValidationError`` keyed by field."""
     errors: dict[str, list[str]] = {}
-    date = fields.get("date")
-    if not isinstance(date, datetime.date):
-        errors.setdefault("date", []).append(_("Enter the date of the event."))
-    elif date > timezone.localdate():
-        errors.setdefault("date", []).append(
-            _("The date is in the future: record events once they have taken place.")
-        )
-    elif date.year < FIRST_YEAR:
-        errors.setdefault("date", []).append(_("The date is before %(year)s.") % {"year": FIRST_YEAR})
+    date_error = _date_error(fields.get("date"))
+    if date_error:
+        errors.setdefault("date", []).append(date_error)
     if not (fields.get("title") or "").strip():
         errors.setdefault("title", []).append(_("Enter the title of the event."))
     if fields.get("kind") not in EventKind.values:
@@ -103,20 +81,37 @@ def validate_event(fields: dict, audiences: dict[str, int]) -> None:
         and not (fields.get("organiser_name") or "").strip()
     ):
         errors.setdefault("organiser_name", []).append(_("Enter the name of the service agency."))
-    for category, headcount in audiences.items():
-        if category not in AudienceCategory.values:
-            errors.setdefault("__all__", []).append(_("Unknown audience category “%(c)s”.") % {"c": category})
-        elif headcount is None or headcount < 0 or headcount > MAX_HEADCOUNT:
-            errors.setdefault("__all__", []).append(
-                _("The headcount of %(category)s must be between 0 and %(max)s.")
-                % {"category": AudienceCategory(category).label, "max": MAX_HEADCOUNT}
-            )
+    errors.setdefault("__all__", []).extend(_audience_errors(audiences))
     if fields.get("kind") == EventKind.TRAINING and not any((h or 0) > 0 for h in audiences.values()):
         errors.setdefault("__all__", []).append(
             _("A training needs the headcount (人次) of at least one audience category.")
         )
+    errors = {name: messages for name, messages in errors.items() if messages}
     if errors:
         raise ValidationError(errors)
+
+
+def _date_error(date) -> str:
+    if not isinstance(date, datetime.date):
+        return _("Enter the date of the event.")
+    if date > timezone.localdate():
+        return _("The date is in the future: record events once they have taken place.")
+    if date.year < FIRST_YEAR:
+        return _("The date is before %(year)s.") % {"year": FIRST_YEAR}
+    return ""
+
+
+def _audience_errors(audiences: dict[str, int]) -> list[str]:
+    errors = []
+    for category, headcount in audiences.items():
+        if category not in AudienceCategory.values:
+            errors.append(_("Unknown audience category “%(c)s”.") % {"c": category})
+        elif headcount is None or headcount < 0 or headcount > MAX_HEADCOUNT:
+            errors.append(
+                _("The headcount of %(category)s must be between 0 and %(max)s.")
+                % {"category": AudienceCategory(category).label, "max": MAX_HEADCOUNT}
+            )
+    return errors
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -211,79 +206,19 @@ def delete_event(user, event: TrainingEvent) -> None:
     files = [e.file.name for e in event.evidence.all()]
     _as(user, event).delete()
     request_score_recompute([pair])
-    storage = EventEvidence._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
-
-
-def detect_evidence_type(data: bytes, extension: str) -> str:
-    """The content type of ``data`` if it really is what ``extension`` claims, else ``ValidationError``."""
-    extension = extension.lower()
-    if extension not in EVIDENCE_TYPES:
-        raise ValidationError(_("Only PDF, JPG, PNG and XLSX files are accepted."))
-    if extension == "pdf":
-        ok = data.startswith(b"%PDF-")
-    elif extension in ("jpg", "jpeg"):
-        ok = data.startswith(b"\xff\xd8\xff")
-    elif extension == "png":
-        ok = data.startswith(b"\x89PNG\r\n\x1a\n")
-    else:
-        try:
-            check_xlsx_bytes(data)
-            ok = True
-        except SpreadsheetError:
-            ok = False
-    if not ok:
-        raise ValidationError(
-            _("The file's content is not a real %(type)s file although its name ends in .%(ext)s.")
-            % {"type": extension.upper(), "ext": extension}
-        )
-    return EVIDENCE_TYPES[extension]
-
-
-def read_evidence(uploaded) -> tuple[bytes, str, str]:
-    """Read and check an uploaded evidence file. Returns ``(data, content_type, extension)``."""
-    name = getattr(uploaded, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    limit = evidence_max_bytes()
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
-    data = uploaded.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB})
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    content_type = detect_evidence_type(data, extension)
-    return data, content_type, "jpg" if extension == "jpeg" else extension
+    delete_evidence_files(files, EventEvidence._meta.get_field("file").storage)
 
 
 @transaction.atomic
 def add_evidence(user, event: TrainingEvent, uploaded, kind: str = EvidenceKind.SIGN_IN) -> EventEvidence:
-    """Attach a checked evidence file to ``event`` (locked years refuse it too)."""
+    """Attach a checked evidence file to ``event`` (locked years refuse it too); the file is checked, hashed and
+    stored by ``config.evidence`` (``EvidenceRefused`` says why a file is not accepted)."""
     event = TrainingEvent.objects.select_related("county").get(pk=event.pk)
     ensure_can_change(user, event.county)
     ensure_unlocked(event.county, event.year)
     if kind not in EvidenceKind.values:
         raise ValidationError(_("Choose the kind of evidence."))
-    data, content_type, extension = read_evidence(uploaded)
-    digest = sha256_hex(data)
-    evidence = EventEvidence(
-        event=event,
-        kind=kind,
-        original_name=(getattr(uploaded, "name", "") or f"evidence.{extension}")[-255:],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        uploaded_by=user if user.is_authenticated else None,
-    )
-    evidence.file.save(f"{digest[:16]}-{uuid.uuid4().hex[:8]}.{extension}", ContentFile(data), save=False)
-    stored = evidence.file.name
-    try:
-        _as(user, evidence).save()
-    except Exception:
-        evidence.file.storage.delete(stored)
-        raise
-    return evidence
+    return attach_evidence(model=EventEvidence, user=user, uploaded=uploaded, event=event, kind=kind)
 
 
 @transaction.atomic
@@ -294,4 +229,4 @@ def delete_evidence(user, evidence: EventEvidence) -> None:
     name = evidence.file.name
     storage = evidence.file.storage
     _as(user, evidence).delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_evidence_files([name], storage)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.errors import PortalError, message_for
 from counties.scoping import (
     can_change_county,
     changeable_counties,
@@ -23,7 +24,6 @@ from counties.scoping import (
 )
 from indicators.exporting import xlsx_response
 from indicators.freezing import is_year_frozen
-from indicators.services import ReportLocked
 
 from . import importing, selectors, services
 from .audit import events_sheet
@@ -136,8 +136,8 @@ def event_create(request):
             )
         except ValidationError as exc:
             _form_errors(form, exc)
-        except ReportLocked as exc:
-            form.add_error(None, exc.message)
+        except PortalError as exc:
+            form.add_error(None, message_for(exc))
         else:
             messages.success(request, _("The event was recorded. You can now attach evidence."))
             return redirect("training:event_detail", pk=event.pk)
@@ -159,8 +159,8 @@ def event_update(request, pk):
             services.update_event(request.user, event, form.event_fields(), form.cleaned_data["audiences"])
         except ValidationError as exc:
             _form_errors(form, exc)
-        except ReportLocked as exc:
-            form.add_error(None, exc.message)
+        except PortalError as exc:
+            form.add_error(None, message_for(exc))
         else:
             messages.success(request, _("The event was saved."))
             return redirect("training:event_detail", pk=event.pk)
@@ -177,8 +177,8 @@ def event_delete(request, pk):
     if request.method == "POST":
         try:
             services.delete_event(request.user, event)
-        except ReportLocked as exc:
-            messages.error(request, exc.message)
+        except PortalError as exc:
+            messages.error(request, message_for(exc))
             return redirect("training:event_detail", pk=event.pk)
         messages.success(request, _("The event “%(title)s” was deleted.") % {"title": event.title})
         return redirect(f"{reverse('training:event_list')}?county={event.county.code}&year={event.year}")
@@ -193,10 +193,8 @@ def evidence_upload(request, pk):
     if form.is_valid():
         try:
             services.add_evidence(request.user, event, form.cleaned_data["file"], form.cleaned_data["kind"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except ReportLocked as exc:
-            messages.error(request, exc.message)
+        except (ValidationError, PortalError) as exc:
+            messages.error(request, message_for(exc))
         else:
             messages.success(request, _("The evidence file was attached."))
     else:
@@ -234,8 +232,8 @@ def evidence_delete(request, pk):
     evidence = _evidence(request, pk, for_change=True)
     try:
         services.delete_evidence(request.user, evidence)
-    except ReportLocked as exc:
-        messages.error(request, exc.message)
+    except PortalError as exc:
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, _("The evidence file was removed."))
     return redirect("training:event_detail", pk=evidence.event_id)

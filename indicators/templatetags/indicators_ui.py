@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..guidance import element_rules
+from ..models import DataElement
 from ..selectors import grade_labels
 
 register = template.Library()
@@ -23,8 +25,5 @@ def field_rules(context, element) -> str:
     """``{% field_rules element %}``: the rules of a data element (填报说明) as one line, for inline hints."""
     rules = context.render_context.get("field_rules")
     if rules is None:
-        from ..guidance import element_rules
-        from ..models import DataElement
-
         rules = context.render_context["field_rules"] = element_rules(list(DataElement.objects.all()))
     return " ".join(rules.get(element.code, []))

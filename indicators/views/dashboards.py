@@ -7,6 +7,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from config.access import can_read_everything
+from config.panels import collect
+from config.registry import collect as collect_contributions
 from counties.scoping import get_county_or_404, visible_counties
 
 from .. import dashboards
@@ -17,10 +20,11 @@ from ..models import StaleScore
 @require_GET
 def dashboard(request):
     """Region overview for the regional office and auditors."""
-    if not (request.user.is_region_staff or request.user.is_auditor):
+    if not can_read_everything(request.user):
         raise PermissionDenied
     context = dashboards.overview(request.user, dashboards.Filters.from_query(request.GET))
     context["league_mode"] = False
+    context["panels"] = collect("dashboard", request)
     return render(request, "indicators/dashboards/overview.html", context)
 
 
@@ -36,6 +40,7 @@ def league_dashboard(request):
     context["league_mode"] = True
     context["league"] = request.user.league
     context["chart"].update(league_mode=True, focus_league=request.user.league.code)
+    context["panels"] = collect("dashboard", request)
     return render(request, "indicators/dashboards/overview.html", context)
 
 
@@ -44,7 +49,22 @@ def league_dashboard(request):
 def county_dashboard(request, code):
     """One county's indicators against targets over the years, its score history and what is missing."""
     county = get_county_or_404(request.user, code)
-    return render(request, "indicators/dashboards/county.html", dashboards.county_scores(county))
+    context = dashboards.county_scores(county)
+    context["latest_rows"] = _with_result_actions(request.user, county, context)
+    return render(request, "indicators/dashboards/county.html", context)
+
+
+def _with_result_actions(user, county, context) -> list[tuple]:
+    """``(line, result, actions)`` for the latest year: other apps offer actions on a result (e.g. turning an
+    unmet indicator into a finding) through ``<app>/actions.py``: ``indicator_result_actions(user, county,
+    year, results) -> {indicator_id: [(label, url)]}``."""
+    year = context["latest_year"]
+    results = [(line.indicator, r) for line, r in context["latest_lines"] if r]
+    actions: dict = {}
+    for contribute in collect_contributions("actions", "indicator_result_actions"):
+        for indicator_id, entries in contribute(user, county, year, results).items():
+            actions.setdefault(indicator_id, []).extend(entries)
+    return [(line, r, actions.get(line.indicator.pk, [])) for line, r in context["latest_lines"]]
 
 
 @login_required

@@ -16,21 +16,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.access import is_region, require_region
+from config.errors import PortalError, message_for
+from config.registry import derived_values
 from counties.models import PilotDesignation
 from counties.scoping import can_change_county, get_county_or_404, visible_leagues
-from training.selectors import derived_values
 
 from .. import selectors, services
 from ..forms import (
     BulkReviewForm,
     GradeBandForm,
     IndicatorForm,
-    ReopenForm,
     ReportEntryForm,
-    ReturnForm,
     ReviewForm,
     comment_field,
     display_value,
+    shown_value,
     value_field,
 )
 from ..models import (
@@ -42,6 +43,7 @@ from ..models import (
     ReportStatus,
     ReportTransition,
 )
+from ..workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, SUBMIT
 
 PAGE_SIZE = 50
 
@@ -110,6 +112,8 @@ def report_entry(request, code, year):
             return redirect("indicators:report_entry", code=county.code, year=year)
     derived = derived_values([(county.pk, year), (county.pk, year - 1)])
     context = _entry_context(county, year, report, elements, previous, stored, form, derived)
+    submit = REPORT_WORKFLOW.transition(SUBMIT)
+    context["can_submit"] = report.status in submit.sources and submit.permits(report, request.user)
     return render(request, "indicators/reports/entry.html", context)
 
 
@@ -215,115 +219,83 @@ def report_detail(request, code, year):
             rows.append(
                 {
                     "element": element,
-                    "value": display_value(value, element),
-                    "previous": display_value(before, element),
+                    "value": shown_value(value, element),
+                    "previous": shown_value(before, element),
                     "comment": comment,
                 }
             )
         groups.append({"title": group.title, "rows": rows})
     user = request.user
-    can_change = can_change_county(user, county)
     context = {
         "county": county,
         "year": year,
         "report": report,
         "groups": groups,
         "history": selectors.history_rows(report),
-        "can_edit": can_change and _may_edit(user, report),
-        "can_submit": can_change
-        and report is not None
-        and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
-        "can_review": user.is_region_staff and report is not None and report.status == ReportStatus.SUBMITTED,
-        "can_reopen": user.is_region_staff and report is not None and report.status == ReportStatus.APPROVED,
-        "review_form": ReviewForm(initial={"version": report.version if report else 0}),
-        "return_form": ReturnForm(initial={"version": report.version if report else 0}),
-        "reopen_form": ReopenForm(initial={"version": report.version if report else 0}),
+        "can_edit": can_change_county(user, county) and _may_edit(user, report),
+        "actions": [
+            {
+                "transition": t,
+                "url": reverse(f"indicators:report_{t.action}", kwargs={"code": code, "year": year}),
+            }
+            for t in services.available_actions(report, user)
+        ],
     }
     return render(request, "indicators/reports/detail.html", context)
 
 
-def _workflow_step(request, code, year, form_class, step, success):
-    county = get_county_or_404(request.user, code)
-    report = get_object_or_404(AnnualReport, county=county, year=year)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("indicators:report_detail", code=county.code, year=year)
-    try:
-        step(report, form.cleaned_data.get("comment", ""), form.cleaned_data.get("version"))
-    except (services.TransitionNotAllowed, services.ReportConflict) as exc:
-        messages.error(request, exc.message)
-    except services.ReportValidationError as exc:
-        messages.error(request, _("The report cannot be submitted: %(why)s") % {"why": exc})
-    else:
-        messages.success(request, success)
-    return redirect("indicators:report_detail", code=county.code, year=year)
+def _workflow_view(action: str, success):
+    """The view taking one step of the report workflow from a posted form (comment and version seen).
 
-
-@require_POST
-@login_required
-def report_submit(request, code, year):
-    if not can_change_county(request.user, get_county_or_404(request.user, code)):
-        raise Http404
-    return _workflow_step(
-        request,
-        code,
-        year,
-        ReviewForm,
-        lambda r, comment, version: services.submit_report(
-            r, request.user, expected_version=version, comment=comment
-        ),
-        _("The report was submitted for review."),
-    )
-
-
-def _require_region(request):
-    if not request.user.is_region_staff:
-        raise PermissionDenied
-
-
-def _review_view(form_class, step, success):
-    """A regional-office workflow step: ``step(report, user, comment, version)`` from a posted form."""
+    Submitting is for those who may change the county (404 otherwise, like its entry page); a user whom the
+    workflow table does not allow the step gets a 403; a refusal for the report's state, version or a
+    missing comment becomes a message on the report's page.
+    """
+    transition = REPORT_WORKFLOW.transition(action)
 
     @require_POST
     @login_required
     def view(request, code, year):
-        _require_region(request)
-        return _workflow_step(
-            request,
-            code,
-            year,
-            form_class,
-            lambda report, comment, version: step(report, request.user, comment, version),
-            success,
-        )
+        county = get_county_or_404(request.user, code, for_change=action == SUBMIT)
+        report = get_object_or_404(AnnualReport, county=county, year=year)
+        if not transition.permits(report, request.user):
+            raise PermissionDenied(transition.refused)
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("indicators:report_detail", code=county.code, year=year)
+        try:
+            services.take_report_action(
+                report,
+                request.user,
+                action=action,
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ReportValidationError as exc:
+            messages.error(request, _("The report cannot be submitted: %(why)s") % {"why": exc})
+        except PortalError as exc:
+            messages.error(request, message_for(exc))
+        else:
+            messages.success(request, success)
+        return redirect("indicators:report_detail", code=county.code, year=year)
 
+    view.__name__ = f"report_{action}"
     return view
 
 
-report_approve = _review_view(
-    ReviewForm,
-    lambda report, user, comment, version: services.approve_report(
-        report, user, comment=comment, expected_version=version
-    ),
-    gettext_lazy("The report was approved and is now locked."),
+report_submit = _workflow_view(SUBMIT, gettext_lazy("The report was submitted for review."))
+report_approve = _workflow_view(APPROVE, gettext_lazy("The report was approved and is now locked."))
+report_return = _workflow_view(RETURN, gettext_lazy("The report was returned to the county."))
+report_reopen = _workflow_view(
+    REOPEN, gettext_lazy("The report was reopened; the county can change it again.")
 )
-report_return = _review_view(
-    ReturnForm,
-    lambda report, user, comment, version: services.return_report(
-        report, user, comment, expected_version=version
-    ),
-    gettext_lazy("The report was returned to the county."),
-)
-report_reopen = _review_view(
-    ReopenForm,
-    lambda report, user, comment, version: services.reopen_report(
-        report, user, comment, expected_version=version
-    ),
-    gettext_lazy("The report was reopened; the county can change it again."),
-)
+
+
+def _require_region(request):
+    require_region(request.user)
 
 
 @login_required
@@ -335,7 +307,7 @@ def review_queue(request):
     if request.method == "POST":
         form = BulkReviewForm(request.POST, queryset=selectors.review_queue(request.user))
         if form.is_valid():
-            reports = list(form.cleaned_data["reports"])
+            reports = form.cleaned_data["items"]
             if form.cleaned_data["action"] == "approve":
                 done, skipped = services.approve_reports(
                     reports, request.user, comment=form.cleaned_data["comment"]
@@ -372,13 +344,13 @@ def completeness(request):
         "batch": request.GET.get("batch", ""),
         "pilots": request.GET.get("pilots", ""),
     }
-    rows, years, totals = selectors.completeness_grid(
+    rows, years, totals, deadlines = selectors.completeness_grid(
         request.user, league=filters["league"], batch=filters["batch"], pilots_only=filters["pilots"] == "1"
     )
     context = {
         "rows": rows,
         "years": years,
-        "totals": [totals[y] | {"year": y} for y in years],
+        "totals": [totals[y] | {"year": y, "deadline": deadlines[y]} for y in years],
         "filters": filters,
         "leagues": visible_leagues(request.user),
         "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
@@ -400,7 +372,7 @@ def catalogue(request):
         "bands": GradeBand.objects.all(),
         "indicator_changes": Indicator.history.select_related("history_user").order_by("-history_date")[:20],
         "band_changes": GradeBand.history.select_related("history_user").order_by("-history_date")[:10],
-        "can_edit": request.user.is_region_staff,
+        "can_edit": is_region(request.user),
         "versions": CatalogueVersion.objects.filter(effective_year__gt=0)
         .select_related("indicator", "band", "created_by")
         .order_by("-effective_year", "-created_at"),

@@ -10,7 +10,7 @@ from indicators.models import DataValue, ReportStatus
 from indicators.selectors import history_rows
 from indicators.services import ReportLocked
 from tests import factories
-from tests.indicators.conftest import GOOD_VALUES, make_report
+from tests.indicators.factories import GOOD_VALUES, make_report
 from training import services
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from indicators.models import ReportStatus
 from indicators.scoring import all_pairs, recompute
 from tests import factories
-from tests.indicators.conftest import GOOD_VALUES, lower_year_values, make_report
+from tests.indicators.factories import GOOD_VALUES, lower_year_values, make_report
 
 pytestmark = pytest.mark.django_db
 

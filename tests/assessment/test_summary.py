@@ -19,7 +19,7 @@ from indicators.assessment import pilot_summary, proposed_conclusion, summary_js
 from indicators.models import Acceptance, AcceptanceRule, Indicator, ReportStatus
 from indicators.scoring import all_pairs, recompute
 from tests import factories
-from tests.indicators.conftest import GOOD_VALUES, lower_year_values, make_report
+from tests.indicators.factories import GOOD_VALUES, lower_year_values, make_report
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from indicators import services
 from indicators.models import CatalogueVersion, CountyYearScore, GradeBand, Indicator, IndicatorResult
 from indicators.scoring import all_pairs, recompute
 from indicators.targets import version_in_force
-from tests.indicators.conftest import GOOD_VALUES, lower_year_values, make_report
+from tests.indicators.factories import GOOD_VALUES, lower_year_values, make_report
 
 pytestmark = pytest.mark.django_db
 

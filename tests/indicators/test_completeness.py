@@ -42,7 +42,7 @@ def statuses(response):
     return {
         (row.county.code, year): (report.status if report else ("expected" if in_range else "-"))
         for row in response.context["rows"]
-        for year, report, in_range in row.cells
+        for year, report, in_range, _overdue in row.cells
     }
 
 

@@ -181,6 +181,7 @@ def test_contributed_sheets_follow_the_indicator_sheets(auditor):
         "汇总",
         "指标明细",
         "原始数据",
+        "工作任务",
         *contributed,
         "变更记录",
         "审核记录",

@@ -19,7 +19,7 @@ from indicators.models import (
 )
 from indicators.scoring import all_pairs, recompute, recompute_stale
 from tests import factories
-from tests.indicators.conftest import GOOD_VALUES, lower_year_values, make_report
+from tests.indicators.factories import GOOD_VALUES, lower_year_values, make_report
 
 pytestmark = pytest.mark.django_db
 

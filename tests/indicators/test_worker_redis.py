@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from indicators.models import AnnualReport, CountyYearScore, DataValue, IndicatorResult, StaleScore
 from indicators.services import request_score_recompute
 from tests import factories
-from tests.indicators.conftest import make_report
+from tests.indicators.factories import make_report
 
 BASE_DIR = Path(settings.BASE_DIR)
 COUNTY = "150123"

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from config.workflow import transitioned
 from indicators import services
 from indicators.models import AnnualReport, DataValue, ReportStatus, ReportTransition, StaleScore
 from tests import factories
@@ -188,7 +189,7 @@ def test_every_step_marks_the_scores_stale_and_enqueues_a_recompute(
         StaleScore.objects.all().delete()
         with django_capture_on_commit_callbacks() as callbacks:
             action()
-        assert len(callbacks) == 1
+        assert len([c for c in callbacks if hasattr(c, "recompute_pairs")]) == 1
         assert set(StaleScore.objects.values_list("year", flat=True)) == {2024, 2025}
 
 
@@ -214,8 +215,15 @@ def test_review_queue_approves_several_at_once(
     page = client.get(reverse("indicators:review_queue"))
     assert page.status_code == 200
     assert list(page.context["reports"]) == [submitted, other]
+    assert f'name="version-{other.pk}" value="{other.version}"' in page.content.decode()
     response = client.post(
-        reverse("indicators:review_queue"), {"action": "approve", "reports": [submitted.pk, other.pk]}
+        reverse("indicators:review_queue"),
+        {
+            "action": "approve",
+            "reports": [submitted.pk, other.pk],
+            f"version-{submitted.pk}": submitted.version,
+            f"version-{other.pk}": other.version,
+        },
     )
     assert response.status_code == 302
     assert set(AnnualReport.objects.values_list("status", flat=True)) == {ReportStatus.APPROVED}
@@ -229,7 +237,12 @@ def test_review_queue_returns_several_with_one_comment(client_for, region, submi
     assert submitted.status == ReportStatus.SUBMITTED
     client.post(
         reverse("indicators:review_queue"),
-        {"action": "return", "reports": [submitted.pk], "comment": "请补充说明"},
+        {
+            "action": "return",
+            "reports": [submitted.pk],
+            "comment": "请补充说明",
+            f"version-{submitted.pk}": submitted.version,
+        },
     )
     submitted.refresh_from_db()
     assert (submitted.status, submitted.review_comment) == (ReportStatus.RETURNED, "请补充说明")
@@ -240,6 +253,55 @@ def test_bulk_approval_skips_reports_that_are_not_submitted(region, draft, other
     assert done == [] and len(skipped) == 1
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT
+
+
+def test_bulk_approval_refuses_a_report_changed_since_the_queue_was_loaded(client_for, region, submitted):
+    seen = submitted.version
+    services.save_report_values(submitted, {"gi_products": "9"}, {}, region, None)  # the region corrects it
+    response = client_for(region).post(
+        reverse("indicators:review_queue"),
+        {"action": "approve", "reports": [submitted.pk], f"version-{submitted.pk}": seen},
+        follow=True,
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.SUBMITTED
+    assert "刷新页面" in response.content.decode()
+    done, skipped = services.approve_reports([(submitted, seen)], region)
+    assert done == [] and [r for r, _why in skipped] == [submitted]
+    done, skipped = services.approve_reports([(submitted, submitted.version)], region)
+    assert len(done) == 1 and skipped == []
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.APPROVED
+
+
+def test_bulk_approval_without_the_version_seen_is_refused(client_for, region, submitted):
+    client_for(region).post(
+        reverse("indicators:review_queue"), {"action": "approve", "reports": [submitted.pk]}
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.SUBMITTED
+
+
+def test_every_step_is_sent_as_transitioned_on_commit(
+    county_staff, region, draft, django_capture_on_commit_callbacks
+):
+    seen = []
+
+    def listener(sender, obj, transition, user, comment, from_state, **kwargs):
+        seen.append((sender, obj.pk, from_state, transition.action, user, comment))
+
+    transitioned.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.submit_report(draft, county_staff)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.return_report(draft, region, "请核实")
+    finally:
+        transitioned.disconnect(listener)
+    assert seen == [
+        ("annual_report", draft.pk, "draft", "submit", county_staff, ""),
+        ("annual_report", draft.pk, "submitted", "return", region, "请核实"),
+    ]
 
 
 def test_review_queue_is_for_region_staff_only(client_for, county_staff, league_staff):

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import ReportStatus
+from indicators import services as indicator_services
+from indicators.models import Indicator, ReportStatus
 from tests import factories
-from training.models import EventEvidence, TrainingEvent
+from training.models import TrainingEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +33,7 @@ def event_urls(event, evidence):
 def foreign_event(event_factory):
     """An event of 托克托县 (150122) with one evidence file."""
     event = event_factory(county_code="150122", title="托克托县培训")
-    evidence = EventEvidence.objects.create(
-        event=event,
-        original_name="a.pdf",
-        content_type="application/pdf",
-        size=5,
-        sha256="0" * 64,
-        file="x.pdf",
-    )
+    evidence = factories.EvidenceFactory(event=event)
     return event, evidence
 
 
@@ -251,3 +245,24 @@ def test_county_page_shows_the_working_year_also_after_the_pilot_ended(
     panel = next(p for p in response.context["panels"] if p.template == "training/panel_county.html")
     assert panel.context["progress"].year == 2022
     assert panel.context["progress"].training_headcount == 20
+
+
+def test_progress_follows_the_catalogue_target_when_the_region_edits_it(client_for, region, event_factory):
+    factories.PilotFactory(county=factories.county("150121"), start_year=2023, end_year=2025)
+    event_factory(audiences={"enterprise": 120})
+    url = reverse("training:progress")
+
+    def row(year=2024):
+        rows = client_for(region).get(url, {"year": year}).context["rows"]
+        return next(p for p in rows if p.county.code == "150121")
+
+    assert (row().headcount_target, row().headcount_met) == (100, True)
+    indicator = Indicator.objects.get(code="training_headcount")
+    indicator_services.update_indicator(
+        indicator, region, target=150, weight=indicator.weight, reason="新工作方案"
+    )
+    assert (row().headcount_target, row().headcount_met, row().headcount_percent) == (150, False, 80)
+    indicator_services.update_indicator(
+        indicator, region, target=200, weight=indicator.weight, reason="提高要求", effective_year=2025
+    )
+    assert (row(2024).headcount_target, row(2025).headcount_target) == (150, 200)

@@ -1,7 +1,7 @@
 """django-import-export resources for list-page exports.
 
 The resources declare the columns (headers in the user's language, dehydrated values); the rows are written
-by ``indicators.exporting.write_sheets`` so every export shares one writer and one formula escaper. The bulk
+by ``config.exports.write_sheets`` so every export shares one writer and one formula escaper. The bulk
 annual-data import does not use import-export's row-by-row import: it needs whole-file, all-or-nothing
 checks and bulk writes with history (see ``indicators.importing``).
 """
@@ -9,9 +9,9 @@ checks and bulk writes with history (see ``indicators.importing``).
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from counties.models import County
+from config.exports import AuditSheet
 
-from .exporting import AuditSheet
+from .models import County
 
 
 class CountyResource(resources.ModelResource):
