@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,16 @@ from counties.models import County, PilotDesignation
 from counties.scoping import visible_counties
 
 from .deadlines import deadlines_for, is_overdue
-from .models import AnnualReport, DataElement, DataValue, GradeBand, Indicator, ReportStatus
+from .models import (
+    AnnualReport,
+    CountyYearScore,
+    DataElement,
+    DataValue,
+    GradeBand,
+    Indicator,
+    ReportStatus,
+    ReportTransition,
+)
 from .targets import load_versions
 
 NON_PILOT_YEARS = 5  # a county that is not a pilot may report the current year and the five before it
@@ -197,6 +207,70 @@ def history_rows(report: AnnualReport) -> list[dict]:
     return rows
 
 
+@dataclass
+class ReviewChanges:
+    """What changed in a report since its previous submission or approval (``since``: that step, or None when the
+    report has never been submitted or approved before: everything is new)."""
+
+    since: object
+    rows: list
+
+
+def _baseline_step(report: AnnualReport, steps=None):
+    """The step the reviewer compares against: the last submission or approval before the current submission
+    (for a submitted report), else the last submission or approval."""
+    steps = [
+        t
+        for t in (report.transitions.all() if steps is None else steps)
+        if t.to_status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    ]
+    steps.sort(key=lambda t: (t.created_at, t.pk))
+    if report.status == ReportStatus.SUBMITTED and steps and steps[-1].to_status == ReportStatus.SUBMITTED:
+        steps = steps[:-1]
+    return steps[-1] if steps else None
+
+
+def changes_since_review(report: AnnualReport | None, *, steps=None) -> ReviewChanges | None:
+    """Each element whose value changed since the previous submission or approval: element, old → new, who
+    changed it last and when (from the values' history). None for a report that has no earlier version."""
+    if report is None or report.pk is None:
+        return None
+    since = _baseline_step(report, steps)
+    if since is None:
+        return None
+    history = (
+        DataValue.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    before: dict[int, object] = {}
+    after: dict[int, object] = {}
+    for record in history:
+        value = None if record.history_type == "-" else record.value
+        if record.history_date <= since.created_at:
+            before[record.element_id] = value
+        else:
+            after[record.element_id] = (value, record.history_user, record.history_date)
+    elements = {e.pk: e for e in DataElement.objects.all()}
+    rows = []
+    for element_id, (new, user, when) in after.items():
+        old = before.get(element_id)
+        if old == new:
+            continue
+        element = elements[element_id]
+        rows.append(
+            {
+                "element": element,
+                "old_text": formatting.format_value(old, element.value_type, places=None, empty=""),
+                "new_text": formatting.format_value(new, element.value_type, places=None, empty=""),
+                "user": user,
+                "time": when,
+            }
+        )
+    rows.sort(key=lambda row: (row["element"].order, row["element"].code))
+    return ReviewChanges(since=since, rows=rows)
+
+
 def review_queue(user, *, league: str = "", year: str = ""):
     """Submitted reports the user may see, oldest submission first."""
     qs = AnnualReport.objects.filter(
@@ -207,6 +281,42 @@ def review_queue(user, *, league: str = "", year: str = ""):
     if year and str(year).isdigit():
         qs = qs.filter(year=int(year))
     return qs.order_by("submitted_at", "county__code", "year")
+
+
+def review_rows(reports) -> list[dict]:
+    """For each report of a review queue page: its score and grade, how many values carry an explanation of a
+    warning (a large change confirmed by a comment), and what changed since its previous submission or approval."""
+    reports = list(reports)
+    if not reports:
+        return []
+    ids = [r.pk for r in reports]
+    explained = dict(
+        DataValue.objects.filter(report_id__in=ids)
+        .exclude(comment="")
+        .values("report_id")
+        .annotate(n=models.Count("id"))
+        .values_list("report_id", "n")
+    )
+    scores = {
+        (s.county_id, s.year): s
+        for s in CountyYearScore.objects.filter(
+            county_id__in={r.county_id for r in reports}, year__in={r.year for r in reports}
+        )
+    }
+    steps = defaultdict(list)
+    for step in ReportTransition.objects.filter(report_id__in=ids):
+        steps[step.report_id].append(step)
+    rows = []
+    for report in reports:
+        rows.append(
+            {
+                "report": report,
+                "score": scores.get((report.county_id, report.year)),
+                "warnings": explained.get(report.pk, 0),
+                "changes": changes_since_review(report, steps=steps[report.pk]),
+            }
+        )
+    return rows
 
 
 @dataclass

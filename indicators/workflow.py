@@ -1,6 +1,7 @@
 """The annual report's review workflow as a table (SPEC §6), applied by ``config.workflow``.
 
-draft → submitted (county staff of the county, or the regional office on its behalf) → approved (the regional
+draft → submitted (county staff of the county, or the regional office on its behalf) → withdrawn back to draft
+by the county while the regional office has not started reviewing it (changed none of its values), or → approved (the regional
 office; the report is then locked) or returned with a comment (→ draft again when the county changes its data);
 an approved report is reopened to draft by the regional office, giving the reason.
 
@@ -19,11 +20,11 @@ from config.workflow import Transition, Workflow
 from counties.scoping import can_change_county
 
 from .errors import ReportConflict
-from .models import AnnualReport, ReportStatus, ReportTransition
+from .models import AnnualReport, DataValue, ReportStatus, ReportTransition
 
 WORKFLOW_NAME = "annual_report"
 
-SUBMIT, APPROVE, RETURN, REOPEN = "submit", "approve", "return", "reopen"
+SUBMIT, WITHDRAW, APPROVE, RETURN, REOPEN = "submit", "withdraw", "approve", "return", "reopen"
 
 
 def record_step(
@@ -41,6 +42,28 @@ def _record(report, transition, from_state, user, comment) -> None:
 
 def _may_change_county(report, user) -> bool:
     return can_change_county(user, report.county_id)
+
+
+def review_started(report: AnnualReport) -> bool:
+    """Whether the regional office has begun reviewing the current submission: it changed a value of the
+    report after the report was submitted (approving or returning ends the submission altogether)."""
+    if report.status != ReportStatus.SUBMITTED:
+        return False
+    submitted = (
+        ReportTransition.objects.filter(report_id=report.pk, to_status=ReportStatus.SUBMITTED)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if submitted is None:
+        return False
+    return DataValue.history.filter(
+        report_id=report.pk, history_date__gt=submitted, history_user__role=REGION_STAFF
+    ).exists()
+
+
+def _may_withdraw(report, user) -> bool:
+    return can_change_county(user, report.county_id) and not review_started(report)
 
 
 def describe(report: AnnualReport) -> str:
@@ -61,6 +84,18 @@ TRANSITIONS = (
         style="success",
         icon="bi-send",
         confirm=_("Submit this report to the regional office for review?"),
+    ),
+    Transition(
+        WITHDRAW,
+        _("Withdraw"),
+        (ReportStatus.SUBMITTED,),
+        ReportStatus.DRAFT,
+        (COUNTY_STAFF, REGION_STAFF),
+        allowed=_may_withdraw,
+        refused=_("This submission can no longer be withdrawn: the regional office has started reviewing it."),
+        style="outline-secondary",
+        icon="bi-arrow-counterclockwise",
+        confirm=_("Withdraw this submission? The report goes back to draft and must be submitted again."),
     ),
     Transition(
         APPROVE,

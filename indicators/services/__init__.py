@@ -5,7 +5,7 @@ One module per concern; the public names are re-exported here so callers write `
 * ``locking``: ``ensure_editable`` / ``ensure_values_changeable`` / ``may_change_values`` / ``is_year_locked``;
 * ``recompute``: ``request_score_recompute`` marks (county, year) pairs stale and enqueues one task on commit;
 * ``entry``: ``prepare_report_values`` / ``save_report_values`` (browser entry and Excel import);
-* ``workflow``: ``submit_report`` / ``approve_report(s)`` / ``return_report(s)`` / ``reopen_report`` /
+* ``workflow``: ``submit_report`` / ``withdraw_report`` / ``approve_report(s)`` / ``return_report(s)`` / ``reopen_report`` /
   ``take_report_action`` / ``available_actions`` over the table in ``indicators.workflow``;
 * ``catalogue``: ``update_indicator`` / ``update_grade_band`` by the regional office.
 """
@@ -33,6 +33,7 @@ from .workflow import (
     return_reports,
     submit_report,
     take_report_action,
+    withdraw_report,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "take_report_action",
     "update_grade_band",
     "update_indicator",
+    "withdraw_report",
 ]

@@ -16,7 +16,7 @@ from ..errors import ReportValidationError, TransitionNotAllowed
 from ..freezing import snapshot_derived_values
 from ..models import AnnualReport, DataElement, DataValue
 from ..parsing import validate_values
-from ..workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, REVIEW_REFUSED, SUBMIT
+from ..workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, REVIEW_REFUSED, SUBMIT, WITHDRAW
 from .locking import refresh_from_locked
 from .recompute import request_score_recompute
 from .workplan import ensure_tasks_submittable
@@ -92,6 +92,12 @@ def submit_report(report: AnnualReport, user, *, expected_version: int | None = 
     return _perform(report, SUBMIT, user, comment, expected_version, check=_check_submittable, apply=apply)
 
 
+def withdraw_report(report: AnnualReport, user, *, comment: str = "", expected_version: int | None = None):
+    """County staff take back a submitted report (→ draft) while the regional office has not started reviewing
+    it; the step is recorded like every other."""
+    return _perform(report, WITHDRAW, user, comment, expected_version)
+
+
 def _reviewed(user, comment: str):
     """The apply hook of a regional-office step: who reviewed the report, when, and why."""
     comment = (comment or "").strip()
@@ -118,9 +124,10 @@ def reopen_report(report: AnnualReport, user, reason: str, *, expected_version: 
 
 
 def take_report_action(report: AnnualReport, user, *, action: str, comment: str = "", expected_version=None):
-    """Take one workflow step by its name (``submit``, ``approve``, ``return``, ``reopen``) — what pages post."""
+    """Take one workflow step by its name (``submit``, ``withdraw``, ``approve``, ``return``, ``reopen``) — what pages post."""
     steps = {
         SUBMIT: lambda: submit_report(report, user, expected_version=expected_version, comment=comment),
+        WITHDRAW: lambda: withdraw_report(report, user, comment=comment, expected_version=expected_version),
         APPROVE: lambda: approve_report(report, user, comment=comment, expected_version=expected_version),
         RETURN: lambda: return_report(report, user, comment, expected_version=expected_version),
         REOPEN: lambda: reopen_report(report, user, comment, expected_version=expected_version),

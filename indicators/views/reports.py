@@ -43,7 +43,7 @@ from ..models import (
     ReportStatus,
     ReportTransition,
 )
-from ..workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, SUBMIT
+from ..workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, SUBMIT, WITHDRAW
 
 PAGE_SIZE = 50
 
@@ -226,6 +226,7 @@ def report_detail(request, code, year):
             )
         groups.append({"title": group.title, "rows": rows})
     user = request.user
+    available = services.available_actions(report, user)
     context = {
         "county": county,
         "year": year,
@@ -238,60 +239,90 @@ def report_detail(request, code, year):
                 "transition": t,
                 "url": reverse(f"indicators:report_{t.action}", kwargs={"code": code, "year": year}),
             }
-            for t in services.available_actions(report, user)
+            for t in available
+            if t.action not in DECISIONS
         ],
+        "decisions": [t for t in available if t.action in DECISIONS],
+        "changes": selectors.changes_since_review(report),
     }
     return render(request, "indicators/reports/detail.html", context)
 
 
-def _workflow_view(action: str, success):
-    """The view taking one step of the report workflow from a posted form (comment and version seen).
+SUCCESS = {
+    SUBMIT: gettext_lazy("The report was submitted for review."),
+    WITHDRAW: gettext_lazy("The submission was withdrawn; the report is a draft again."),
+    APPROVE: gettext_lazy("The report was approved and is now locked."),
+    RETURN: gettext_lazy("The report was returned to the county."),
+    REOPEN: gettext_lazy("The report was reopened; the county can change it again."),
+}
+DECISIONS = (APPROVE, RETURN)
 
-    Submitting is for those who may change the county (404 otherwise, like its entry page); a user whom the
-    workflow table does not allow the step gets a 403; a refusal for the report's state, version or a
-    missing comment becomes a message on the report's page.
+
+def _take_step(request, code, year, action):
+    """Take one step of the report workflow from a posted form (comment and version seen).
+
+    Submitting and withdrawing are for those who may change the county (404 otherwise, like its entry page); a
+    user whom the workflow table does not allow the step gets a 403; a refusal for the report's state, version
+    or a missing comment becomes a message on the report's page.
     """
     transition = REPORT_WORKFLOW.transition(action)
+    county = get_county_or_404(request.user, code, for_change=action in (SUBMIT, WITHDRAW))
+    report = get_object_or_404(AnnualReport, county=county, year=year)
+    if not transition.permits(report, request.user):
+        raise PermissionDenied(transition.refused)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("indicators:report_detail", code=county.code, year=year)
+    try:
+        services.take_report_action(
+            report,
+            request.user,
+            action=action,
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.ReportValidationError as exc:
+        messages.error(request, _("The report cannot be submitted: %(why)s") % {"why": exc})
+    except PortalError as exc:
+        messages.error(request, message_for(exc))
+    else:
+        messages.success(request, SUCCESS[action])
+    return redirect("indicators:report_detail", code=county.code, year=year)
+
+
+def _workflow_view(action: str):
+    """The view taking the step ``action`` (its own URL)."""
 
     @require_POST
     @login_required
     def view(request, code, year):
-        county = get_county_or_404(request.user, code, for_change=action == SUBMIT)
-        report = get_object_or_404(AnnualReport, county=county, year=year)
-        if not transition.permits(report, request.user):
-            raise PermissionDenied(transition.refused)
-        form = ReviewForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("indicators:report_detail", code=county.code, year=year)
-        try:
-            services.take_report_action(
-                report,
-                request.user,
-                action=action,
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ReportValidationError as exc:
-            messages.error(request, _("The report cannot be submitted: %(why)s") % {"why": exc})
-        except PortalError as exc:
-            messages.error(request, message_for(exc))
-        else:
-            messages.success(request, success)
-        return redirect("indicators:report_detail", code=county.code, year=year)
+        return _take_step(request, code, year, action)
 
     view.__name__ = f"report_{action}"
     return view
 
 
-report_submit = _workflow_view(SUBMIT, gettext_lazy("The report was submitted for review."))
-report_approve = _workflow_view(APPROVE, gettext_lazy("The report was approved and is now locked."))
-report_return = _workflow_view(RETURN, gettext_lazy("The report was returned to the county."))
-report_reopen = _workflow_view(
-    REOPEN, gettext_lazy("The report was reopened; the county can change it again.")
-)
+report_submit = _workflow_view(SUBMIT)
+report_withdraw = _workflow_view(WITHDRAW)
+report_approve = _workflow_view(APPROVE)
+report_return = _workflow_view(RETURN)
+report_reopen = _workflow_view(REOPEN)
+
+
+@require_POST
+@login_required
+def report_review(request, code, year):
+    """The one review decision form: approve or return (chosen by ``action``) with one comment box, required
+    for returning. No decision chosen is refused with a message saying so."""
+    action = request.POST.get("action", "")
+    if action not in DECISIONS:
+        get_county_or_404(request.user, code)
+        messages.error(request, _("Choose whether to approve or to return the report."))
+        return redirect("indicators:report_detail", code=code, year=year)
+    return _take_step(request, code, year, action)
 
 
 def _require_region(request):
@@ -328,6 +359,7 @@ def review_queue(request):
     context = {
         "page_obj": page,
         "reports": page.object_list,
+        "rows": selectors.review_rows(page.object_list),
         "filters": filters,
         "leagues": visible_leagues(request.user),
         "years": selectors.report_years_span(),
@@ -451,6 +483,8 @@ urlpatterns = [
     path("reports/<str:code>/<int:year>/", report_detail, name="report_detail"),
     path("reports/<str:code>/<int:year>/entry/", report_entry, name="report_entry"),
     path("reports/<str:code>/<int:year>/submit/", report_submit, name="report_submit"),
+    path("reports/<str:code>/<int:year>/withdraw/", report_withdraw, name="report_withdraw"),
+    path("reports/<str:code>/<int:year>/review/", report_review, name="report_review"),
     path("reports/<str:code>/<int:year>/approve/", report_approve, name="report_approve"),
     path("reports/<str:code>/<int:year>/return/", report_return, name="report_return"),
     path("reports/<str:code>/<int:year>/reopen/", report_reopen, name="report_reopen"),

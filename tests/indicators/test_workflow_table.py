@@ -17,12 +17,13 @@ from tests.indicators.test_entry import VALID_INPUT
 pytestmark = pytest.mark.django_db
 
 STATUSES = [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED]
-ACTIONS = ["submit", "approve", "return", "reopen"]
+ACTIONS = ["submit", "withdraw", "approve", "return", "reopen"]
 ROLES = ["own_county", "other_county", "league", "auditor", "region"]
 
 # action → (from statuses, to status, roles allowed)
 RULES = {
     "submit": ({"draft", "returned"}, "submitted", {"own_county", "region"}),
+    "withdraw": ({"submitted"}, "draft", {"own_county", "region"}),
     "approve": ({"submitted"}, "approved", {"region"}),
     "return": ({"submitted"}, "returned", {"region"}),
     "reopen": ({"approved"}, "draft", {"region"}),
@@ -105,6 +106,7 @@ def test_a_stale_version_is_refused_for_every_step(complete_report):
     region = _user("region")
     for status, action in [
         ("draft", "submit"),
+        ("submitted", "withdraw"),
         ("submitted", "approve"),
         ("submitted", "return"),
         ("approved", "reopen"),
@@ -116,3 +118,35 @@ def test_a_stale_version_is_refused_for_every_step(complete_report):
             )
         report.refresh_from_db()
         assert report.status == status
+
+
+def _submit(report, user):
+    report = _set_status(report, "draft")
+    services.submit_report(report, user, expected_version=report.version)
+    report.refresh_from_db()
+    return report
+
+
+def test_a_county_withdraws_its_submission_before_review_starts(complete_report):
+    county = _user("own_county")
+    report = _submit(complete_report, county)
+    assert "withdraw" in [t.action for t in REPORT_WORKFLOW.available_actions(report, county)]
+    services.take_report_action(report, county, action="withdraw", expected_version=report.version)
+    report.refresh_from_db()
+    assert report.status == "draft"
+    step = ReportTransition.objects.filter(report=report).last()
+    assert (step.from_status, step.to_status, step.actor) == ("submitted", "draft", county)
+
+
+def test_no_withdrawal_once_the_region_has_started_reviewing(complete_report):
+    county, region = _user("own_county"), _user("region")
+    report = _submit(complete_report, county)
+    values = dict(VALID_INPUT) | {"design_applications": "31"}
+    services.save_report_values(report, values, {}, region, report.version)
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    assert [t.action for t in REPORT_WORKFLOW.available_actions(report, county)] == []
+    with pytest.raises(NotAllowed, match="started reviewing"):
+        services.take_report_action(report, county, action="withdraw", expected_version=report.version)
+    report.refresh_from_db()
+    assert report.status == "submitted"
