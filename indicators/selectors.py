@@ -325,8 +325,29 @@ class GridRow:
     cells: list  # [(year, report or None, in_range, overdue)]
 
 
-def completeness_grid(user, *, league: str = "", batch: str = "", pilots_only: bool = False, years=None):
-    """Counties in scope × years with each report's status; two queries whatever the number of counties."""
+MISSING, OVERDUE = "missing", "overdue"
+GRID_STATUS_FILTERS = [
+    *ReportStatus.choices,
+    (MISSING, _("Not reported")),
+    (OVERDUE, _("Overdue")),
+]
+
+
+def _cell_matches(cell, status: str) -> bool:
+    _year, report, in_range, overdue = cell
+    if status == OVERDUE:
+        return overdue
+    if status == MISSING:
+        return in_range and report is None
+    return report is not None and report.status == status
+
+
+def completeness_grid(
+    user, *, league: str = "", batch: str = "", pilots_only: bool = False, status: str = "", years=None
+):
+    """Counties in scope × years with each report's status; two queries whatever the number of counties.
+
+    ``status`` (a report status, ``missing`` or ``overdue``) keeps the counties with at least one such year."""
     this_year = current_year()
     years = list(years or range(this_year - NON_PILOT_YEARS, this_year + 1))
     counties = visible_counties(user).select_related("league", "pilot").order_by("code")
@@ -359,6 +380,8 @@ def completeness_grid(user, *, league: str = "", batch: str = "", pilots_only: b
             if report is not None:
                 totals[year][report.status] += 1
         rows.append(GridRow(county, cells))
+    if status in dict(GRID_STATUS_FILTERS):
+        rows = [row for row in rows if any(_cell_matches(cell, status) for cell in row.cells)]
     return rows, years, totals, deadlines
 
 

@@ -370,14 +370,20 @@ def review_queue(request):
 
 @login_required
 def completeness(request):
-    """Counties × years with the status of each report, filterable by league and batch."""
+    """Counties × years with the status of each report: pilot counties by default, filterable by league, batch
+    and status, each year's reporting deadline in its heading."""
     filters = {
         "league": request.GET.get("league", ""),
         "batch": request.GET.get("batch", ""),
-        "pilots": request.GET.get("pilots", ""),
+        "pilots": "0" if request.GET.get("pilots") == "0" else "1",  # pilot counties unless asked for all
+        "status": request.GET.get("status", ""),
     }
     rows, years, totals, deadlines = selectors.completeness_grid(
-        request.user, league=filters["league"], batch=filters["batch"], pilots_only=filters["pilots"] == "1"
+        request.user,
+        league=filters["league"],
+        batch=filters["batch"],
+        pilots_only=filters["pilots"] == "1",
+        status=filters["status"],
     )
     context = {
         "rows": rows,
@@ -387,6 +393,7 @@ def completeness(request):
         "leagues": visible_leagues(request.user),
         "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
         "statuses": ReportStatus.choices,
+        "status_filters": selectors.GRID_STATUS_FILTERS,
     }
     return render(request, "indicators/reports/completeness.html", context)
 

@@ -47,7 +47,7 @@ def statuses(response):
 
 
 def test_region_staff_see_all_103_counties_with_each_status(client_for, region, reports):
-    response = client_for(region).get(reverse("indicators:completeness"))
+    response = client_for(region).get(reverse("indicators:completeness"), {"pilots": "0"})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 103
     grid = statuses(response)
@@ -65,18 +65,42 @@ def test_the_grid_runs_a_bounded_number_of_queries(
 ):
     client = client_for(region)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("indicators:completeness"))
+        response = client.get(reverse("indicators:completeness"), {"pilots": "0"})
     assert len(response.context["rows"]) == 103
 
 
 def test_filters_by_league_and_batch(client_for, region, reports):
     client = client_for(region)
-    by_league = client.get(reverse("indicators:completeness"), {"league": "150200"})
+    by_league = client.get(reverse("indicators:completeness"), {"league": "150200", "pilots": "0"})
     assert {row.county.league.code for row in by_league.context["rows"]} == {"150200"}
     by_batch = client.get(reverse("indicators:completeness"), {"batch": "2"})
     assert [row.county.code for row in by_batch.context["rows"]] == ["150122"]
     pilots = client.get(reverse("indicators:completeness"), {"pilots": "1"})
     assert [row.county.code for row in pilots.context["rows"]] == ["150121", "150122"]
+
+
+def test_the_grid_shows_the_pilot_counties_unless_asked_for_all(client_for, region, reports):
+    client = client_for(region)
+    default = client.get(reverse("indicators:completeness"))
+    assert [row.county.code for row in default.context["rows"]] == ["150121", "150122"]
+    assert 'name="pilots"' in default.content.decode()
+
+
+def test_filters_by_status(client_for, region, reports):
+    client = client_for(region)
+    this_year = current_year()
+
+    def codes(**params):
+        response = client.get(reverse("indicators:completeness"), params)
+        return [row.county.code for row in response.context["rows"]]
+
+    assert codes(status="submitted") == ["150122"]
+    assert codes(status="approved") == ["150121"]
+    assert "150122" in codes(status="missing")  # batch 2's baseline year is not reported
+    assert len(codes(status="missing", pilots="0")) == 103
+    assert statuses(client.get(reverse("indicators:completeness"), {"status": "draft"}))[
+        ("150121", this_year)
+    ] == ReportStatus.DRAFT
 
 
 def test_league_staff_see_only_their_league(client_for, league_staff, reports):
