@@ -69,6 +69,34 @@ class ValueChange:
 
 
 @dataclass
+class ImportWarning:
+    """A value of the file that changes by more than 50 % against the previous year: where, what, and both
+    values, so the preview shows exactly what it warns about."""
+
+    row: int
+    county: County
+    year: int
+    element: DataElement
+    before: Decimal | None
+    value: Decimal | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "county_code": self.county.code,
+            "county_name": self.county.name,
+            "year": self.year,
+            "previous_year": self.year - 1,
+            "code": self.element.code,
+            "name": self.element.name,
+            "before": display_value(self.before, self.element),
+            "value": display_value(self.value, self.element),
+            "message": self.message,
+        }
+
+
+@dataclass
 class PairPlan:
     """What one (county, year) row of the file would do."""
 
@@ -77,7 +105,7 @@ class PairPlan:
     year: int
     report: AnnualReport | None
     changes: list[ValueChange] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +155,7 @@ class ImportPlan:
             "problems": self.problems.as_dicts(),
             "problems_omitted": self.problems.omitted,
             "pairs": [_pair_preview(pair) for pair in self.changed_pairs],
+            "warnings": [w.as_dict() for pair in self.pairs for w in pair.warnings],
         }
 
 
@@ -138,7 +167,7 @@ def _pair_preview(pair: PairPlan) -> dict:
         "year": pair.year,
         "new_report": pair.report is None,
         "report_status": pair.report.get_status_display() if pair.report else "",
-        "warnings": pair.warnings,
+        "warnings": [w.message for w in pair.warnings],
         "changes": [
             {
                 "code": change.element.code,
@@ -392,7 +421,19 @@ def _plan_pairs(plan: ImportPlan, keyed, checks: _Checks, *, lock: bool) -> None
             )
         warned = {w.element_code: w.message for w in warnings if w.element_code in values}
         pair_plan = _pair_changes(row, county, year, values, reports.get(pair), stored.get(pair, {}), checks)
-        pair_plan.warnings = list(warned.values())
+        previous = merged.get((county.pk, year - 1)) or {}
+        pair_plan.warnings = [
+            ImportWarning(
+                row.number,
+                county,
+                year,
+                checks.elements[code],
+                previous.get(code),
+                merged[pair].get(code),
+                text,
+            )
+            for code, text in warned.items()
+        ]
         for change in pair_plan.changes:
             change.warning = warned.get(change.element.code, "")
         _check_report_lock(row, pair_plan, checks.user, plan)

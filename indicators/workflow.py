@@ -92,7 +92,9 @@ TRANSITIONS = (
         ReportStatus.DRAFT,
         (COUNTY_STAFF, REGION_STAFF),
         allowed=_may_withdraw,
-        refused=_("This submission can no longer be withdrawn: the regional office has started reviewing it."),
+        refused=_(
+            "This submission can no longer be withdrawn: the regional office has started reviewing it."
+        ),
         style="outline-secondary",
         icon="bi-arrow-counterclockwise",
         confirm=_("Withdraw this submission? The report goes back to draft and must be submitted again."),

@@ -98,9 +98,10 @@ def test_filters_by_status(client_for, region, reports):
     assert codes(status="approved") == ["150121"]
     assert "150122" in codes(status="missing")  # batch 2's baseline year is not reported
     assert len(codes(status="missing", pilots="0")) == 103
-    assert statuses(client.get(reverse("indicators:completeness"), {"status": "draft"}))[
-        ("150121", this_year)
-    ] == ReportStatus.DRAFT
+    assert (
+        statuses(client.get(reverse("indicators:completeness"), {"status": "draft"}))[("150121", this_year)]
+        == ReportStatus.DRAFT
+    )
 
 
 def test_league_staff_see_only_their_league(client_for, league_staff, reports):

@@ -152,6 +152,15 @@ def test_large_changes_are_warnings_in_the_preview_not_refusals(county_staff):
     (pair,) = plan.as_preview()["pairs"]
     (change,) = [c for c in pair["changes"] if c["warning"]]
     assert change["code"] == "trademarks_registered"
+    (warning,) = plan.as_preview()["warnings"]
+    assert {k: warning[k] for k in ("county_code", "county_name", "year", "code", "before", "value")} == {
+        "county_code": "150121",
+        "county_name": "土默特左旗",
+        "year": 2024,
+        "code": "trademarks_registered",
+        "before": "2,300",
+        "value": "9,000",
+    }
     result = import_workbook(
         workbook_bytes([row(year=2024, trademarks_registered=9000)]), "b.xlsx", county_staff
     )
@@ -471,3 +480,30 @@ def test_the_batch_page_lists_every_value_it_wrote_to_its_owner_and_the_region(
     assert [(r.element.code, r.value, r.history_type) for r in records] == [("gi_products", 5, "~")]
     assert client_for(region).get(url).status_code == 200
     assert client_for(other_county_staff).get(url).status_code == 404
+
+
+def test_a_warning_about_a_value_the_import_does_not_change_names_it(client_for, county_staff):
+    """Issue 16 point 2: a value in the file equal to the stored one but far from last year is warned about and
+    shown (county, year, field, last year's and this year's value), not only counted."""
+    import_workbook(workbook_bytes([row(year=2023)]), "a.xlsx", county_staff)
+    import_workbook(workbook_bytes([row(year=2024, trademarks_registered=9000)]), "b.xlsx", county_staff)
+    plan = preview_workbook(
+        workbook_bytes([row(year=2024, trademarks_registered=9000, gi_products=3)]), "c.xlsx", county_staff
+    )
+    (pair,) = plan.as_preview()["pairs"]
+    assert [c["code"] for c in pair["changes"]] == ["gi_products"]
+    (warning,) = plan.as_preview()["warnings"]
+    assert (warning["code"], warning["year"], warning["before"], warning["value"]) == (
+        "trademarks_registered",
+        2024,
+        "2,300",
+        "9,000",
+    )
+    client = client_for(county_staff)
+    data = workbook_bytes([row(year=2024, trademarks_registered=9000, gi_products=3)])
+    client.post(reverse("indicators:import"), {"file": upload(data)})
+    page = client.get(reverse("indicators:import_preview")).content.decode()
+    warnings = page[page.index('id="import-warnings"') :]
+    warnings = warnings[: warnings.index("</table>")]
+    assert "trademarks_registered" in warnings and "2,300" in warnings and "9,000" in warnings
+    assert "土默特左旗" in warnings and "2024" in warnings
