@@ -45,7 +45,9 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
                 label=element.name,
                 required=False,
                 max_length=40,
-                widget=forms.TextInput(
+                widget=_yes_no_select(element)
+                if element.value_type == "boolean"
+                else forms.TextInput(
                     attrs={
                         "class": "form-control form-control-sm text-end",
                         "inputmode": "text" if element.value_type == "boolean" else "decimal",
@@ -62,6 +64,20 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
                     attrs={"class": "form-control form-control-sm", "data-comment-for": element.code}
                 ),
             )
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name.startswith("c_") and name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "").replace("is-invalid", "").split()
+                widget.attrs["class"] = " ".join([*css, "border-warning", "needs-explanation"])
+
+    def problem_counts(self) -> tuple[int, int]:
+        """(values in error, large changes awaiting an explanation) after validation."""
+        errors = sum(1 for name in self.errors if name.startswith("v_") or name == "__all__")
+        warnings = sum(1 for name in self.errors if name.startswith("c_"))
+        return errors, warnings
 
     def raw_values(self) -> dict[str, str]:
         return {e.code: self.cleaned_data.get(value_field(e.code), "") for e in self.elements}
@@ -91,6 +107,15 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
         for problem in self.prepared.warnings if self.prepared else []:
             result.setdefault(problem.element_code, []).append(problem.message)
         return result
+
+
+def _yes_no_select(element) -> forms.Select:
+    """A yes-no element is chosen, never typed: the values are what the parser reads (是/否), the labels are in
+    the user's language."""
+    return forms.Select(
+        choices=[("", "—"), ("是", _("Yes")), ("否", _("No"))],
+        attrs={"class": "form-select-sm", "data-code": element.code},
+    )
 
 
 def plain_value(value, element) -> str:

@@ -110,6 +110,16 @@ def report_entry(request, code, year):
                 % {"created": result.created, "changed": result.changed},
             )
             return redirect("indicators:report_entry", code=county.code, year=year)
+    if request.method == "POST" and form.errors:
+        errors, warnings = form.problem_counts()
+        messages.error(
+            request,
+            _(
+                "Not saved: %(errors)s values to correct (in red) and %(warnings)s large changes to explain "
+                "(in yellow)."
+            )
+            % {"errors": errors, "warnings": warnings},
+        )
     derived = derived_values([(county.pk, year), (county.pk, year - 1)])
     context = _entry_context(county, year, report, elements, previous, stored, form, derived)
     submit = REPORT_WORKFLOW.transition(SUBMIT)

@@ -167,7 +167,28 @@ def test_an_invalid_value_saves_nothing_and_names_the_field(
     errors = response.context["form"].errors[f"v_{code}"]
     assert any(field_name in e for e in errors), errors
     assert not AnnualReport.objects.filter(county__code="150121", year=2024).exists()
-    assert f'value="{raw}"' in response.content.decode()
+    if code == "ip_office_established":  # a yes-no field is a select: only 是/否 can be chosen again
+        assert 'name="v_ip_office_established"' in response.content.decode()
+    else:
+        assert f'value="{raw}"' in response.content.decode()
+
+
+def test_yes_no_fields_are_selects_and_problems_are_counted_by_kind(client_for, county_staff, pilot):
+    client = client_for(county_staff)
+    page = client.get(entry_url()).content.decode()
+    select = page[page.index('<select name="v_ip_office_established"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="是">' in select and '<option value="否">' in select
+    store(county_staff, 2023)
+    values = dict(VALID_INPUT, trademarks_registered="9000", population="31.2")
+    response = client.post(entry_url(), post_data(values, version=0))
+    form = response.context["form"]
+    assert form.problem_counts() == (1, 1)
+    content = response.content.decode()
+    assert "explanation-needed" in content and "border-warning" in content
+    assert [str(m) for m in response.context["messages"]] == [
+        "未保存：1 个数值需要更正（红色），1 处较大变化需要说明（黄色）。"
+    ]
 
 
 def test_a_large_change_needs_a_comment(client_for, county_staff, pilot):
