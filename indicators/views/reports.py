@@ -193,6 +193,7 @@ def _live_labels() -> dict[str, str]:
         "last_year": _("last year"),
         "big_change": _("More than 50%% change from last year (%(before)s): please explain below."),
         "invalid": _("Not a valid value."),
+        "invalid_input": _("Check the values"),
     }
 
 

@@ -36,9 +36,21 @@
     return parseFloat(number);
   }
 
+  /* Whether a parsed value fails the field's own check (unreadable, or a fraction where a whole number is due). */
+  function invalid(code, value) {
+    return Number.isNaN(value) || (data.types[code] === "integer" && value !== null && value !== undefined && !Number.isInteger(value));
+  }
+
+  /* An indicator whose inputs fail their checks has no verdict: the panel says so instead of 达标. */
+  function hasInvalidInput(indicator, values) {
+    return indicator.numerator.concat(indicator.denominator).some(function (code) {
+      return invalid(code, values[code]);
+    });
+  }
+
   function currentValues() {
     const values = {};
-    form.querySelectorAll("input[data-code]").forEach(function (input) {
+    form.querySelectorAll("input[data-code], select[data-code]").forEach(function (input) {
       values[input.dataset.code] = parse(input.dataset.code, input.value);
     });
     Object.keys(data.derived).forEach(function (code) {
@@ -116,11 +128,12 @@
       if (!row) return;
       const value = compute(indicator, values);
       const before = compute(indicator, previous);
-      const verdict = judge(indicator, value, before);
+      let verdict = judge(indicator, value, before);
+      if (hasInvalidInput(indicator, values)) verdict = ["invalid", verdict[1]];
       row.querySelector('[data-role="value"]').textContent = fmt(value);
       row.querySelector('[data-role="target"]').textContent = verdict[1];
       const status = row.querySelector('[data-role="status"]');
-      status.textContent = labels[verdict[0]];
+      status.textContent = verdict[0] === "invalid" ? labels.invalid_input : labels[verdict[0]];
       status.className = "small status-" + verdict[0];
     });
   }
@@ -132,7 +145,7 @@
     const box = form.querySelector('[data-comment-box="' + code + '"]');
     const before = data.previous[code] === undefined ? null : parseFloat(data.previous[code]);
     let message = "";
-    if (Number.isNaN(value) || (data.types[code] === "integer" && value !== null && !Number.isInteger(value))) {
+    if (invalid(code, value)) {
       message = labels.invalid;
     } else if (data.types[code] !== "boolean" && value !== null && before && Math.abs(value - before) / before > 0.5) {
       message = labels.big_change.replace("%(before)s", fmt(before)).replace("%%", "%");

@@ -298,10 +298,8 @@ console.log(JSON.stringify(out));
 """
 
 
-def test_the_live_preview_computes_indicators_as_the_server_defines_them(
-    client_for, county_staff, pilot, tmp_path
-):
-    """Runs static/js/report_entry.js under Node with the page's json_script data (skipped without Node)."""
+def _run_live_preview(client_for, county_staff, tmp_path, inputs):
+    """Run static/js/report_entry.js under Node on the entry page's json_script data with ``inputs`` typed."""
     import json
     import re
     import shutil
@@ -317,7 +315,6 @@ def test_the_live_preview_computes_indicators_as_the_server_defines_them(
     live = unescape(
         re.search(r'<script id="report-live-data" type="application/json">(.*?)</script>', content).group(1)
     )
-    inputs = dict(VALID_INPUT, trademarks_registered="２，５００", hightech_certified="10", gi_products="")
     harness = tmp_path / "harness.js"
     harness.write_text(NODE_HARNESS)
     script = Path(__file__).resolve().parents[2] / "static" / "js" / "report_entry.js"
@@ -325,7 +322,24 @@ def test_the_live_preview_computes_indicators_as_the_server_defines_them(
         [node, str(harness), str(script), live, json.dumps(inputs)], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    return json.loads(run.stdout)
+
+
+def test_the_live_preview_shows_a_check_failing_not_met(client_for, county_staff, pilot, tmp_path):
+    """Issue 16 point 4: input failing its field check is never shown as 达标."""
+    inputs = dict(VALID_INPUT, trademarks_registered="2500.5", hightech_certified="abc")
+    result = _run_live_preview(client_for, county_staff, tmp_path, inputs)
+    assert result["trademarks"][1] == "invalid"
+    assert result["hightech_certification"][1] == "invalid"
+    assert result["hightech_conversion"][1] == "met"
+
+
+def test_the_live_preview_computes_indicators_as_the_server_defines_them(
+    client_for, county_staff, pilot, tmp_path
+):
+    """Runs static/js/report_entry.js under Node with the page's json_script data (skipped without Node)."""
+    inputs = dict(VALID_INPUT, trademarks_registered="２，５００", hightech_certified="10", gi_products="")
+    result = _run_live_preview(client_for, county_staff, tmp_path, inputs)
     assert result["trademarks"] == ["2,500", "met"]  # 2,500 > 2,400 last year, full-width digits read
     assert result["patents_per_10k"][1] == "not_met"  # same value as last year: not an increase
     assert result["hightech_certification"] == ["50", "not_met"]  # 10 / 20 × 100 < 100
