@@ -37,7 +37,7 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
         for element in self.elements:
             value = stored.get(element.code)
             if value is not None:
-                initial.setdefault(value_field(element.code), format_value(value.value, element))
+                initial.setdefault(value_field(element.code), _initial_value(value.value, element))
                 initial.setdefault(comment_field(element.code), value.comment)
         super().__init__(*args, initial=initial, **kwargs)
         for element in self.elements:
@@ -107,6 +107,13 @@ class ReportEntryForm(BootstrapFormMixin, forms.Form):
         for problem in self.prepared.warnings if self.prepared else []:
             result.setdefault(problem.element_code, []).append(problem.message)
         return result
+
+
+def _initial_value(value, element) -> str:
+    """A stored value as its field shows it: the choice 是/否 of a yes-no select, else as people type it."""
+    if element.value_type == "boolean":
+        return "" if value is None else ("是" if value else "否")
+    return plain_value(value, element)
 
 
 def _yes_no_select(element) -> forms.Select:

@@ -88,18 +88,62 @@ def test_region_returns_county_fixes_and_resubmits_region_approves(browser, chro
 
 
 def _decide(browser, action, comment, step):
-    """Take a review decision on the report page, whichever form the page offers for it."""
+    """Take a review decision in the page's one decision form (a radio per decision, one comment box)."""
     page = browser.page
-    decision = page.locator(f'input[name="action"][value="{action}"]')
-    if decision.count():
-        decision.check()
-        page.fill('form:has(input[name="action"]) textarea[name="comment"]', comment)
-        browser.submit('form:has(input[name="action"]) button[type="submit"]', step)
-        return
-    form = f'form[action$="/{action}/"]'
-    if comment:
-        page.fill(f"{form} textarea[name=comment]", comment)
+    form = "form#decision-form"
+    assert page.locator(f"{form} textarea[name=comment]").count() == 1
+    assert (
+        page.locator("textarea[name=comment]").count() == 1
+    )  # no second comment box to type into by mistake
+    page.locator(f'{form} input[name="action"][value="{action}"]').check()
+    page.fill(f"{form} textarea[name=comment]", comment)
     browser.submit(f"{form} button[type=submit]", step)
+
+
+def test_returning_without_a_comment_is_refused_with_the_reason(browser, pilot):
+    year = current_year() - 1
+    _submitted_report(year)
+    factories.region_user(username="region_n", password=PASSWORD)
+    browser.login("region_n", PASSWORD)
+    browser.visit(_report_path(year), "review-no-comment")
+    _decide(browser, "return", "", "return-refused")
+    assert AnnualReport.objects.get(county__code=COUNTY, year=year).status == ReportStatus.SUBMITTED
+    assert browser.page.locator(".alert-danger, .alert-error").first.is_visible()
+
+
+def test_county_withdraws_its_submission_before_review(browser, pilot):
+    year = current_year() - 1
+    _submitted_report(year)
+    browser.login("county_r", PASSWORD)
+    browser.visit(_report_path(year), "submitted-report")
+    assert browser.page.locator(f'a[href$="{_report_path(year, "entry/")}"]').count() == 0  # no 修改数据
+    browser.submit(f'form[action$="{_report_path(year, "withdraw/")}"] button[type=submit]', "withdrawn")
+    assert AnnualReport.objects.get(county__code=COUNTY, year=year).status == ReportStatus.DRAFT
+    browser.visit(_report_path(year, "entry/"), "entry-after-withdrawal")
+
+
+def test_yes_no_fields_are_chosen_not_typed(browser, pilot):
+    factories.county_user(COUNTY, username="county_yn", password=PASSWORD)
+    browser.login("county_yn", PASSWORD)
+    browser.visit(_report_path(current_year() - 1, "entry/"), "entry-yes-no")
+    field = browser.page.locator('[name="v_ip_office_established"]')
+    assert field.evaluate("e => e.tagName") == "SELECT"
+    field.select_option(label="否")
+    status = browser.page.locator('tr[data-indicator="ip_office"] [data-role="status"]')
+    assert "status-not_met" in status.get_attribute("class")  # the live check reads the chosen 否
+    field.select_option(label="是")
+    assert "status-met" in status.get_attribute("class")
+
+
+def test_completeness_grid_shows_the_pilots_by_default(browser, pilot):
+    factories.region_user(username="region_c", password=PASSWORD)
+    browser.login("region_c", PASSWORD)
+    browser.visit("/data/completeness/", "completeness-default")
+    counties = browser.page.locator("main table tbody tr")
+    assert counties.count() == 1 and "土默特左旗" in counties.first.inner_text()
+    browser.page.select_option('select[name="pilots"]', "0")
+    browser.submit('form[role="search"] button[type="submit"]', "completeness-all")
+    assert browser.page.locator("main table tbody tr").count() == 103
 
 
 def test_auditor_downloads_the_workbook(browser, pilot):

@@ -380,3 +380,11 @@ def test_an_unchanged_value_with_a_large_change_does_not_block_a_draft_but_block
     services.save_report_values(report, {}, {"trademarks_registered": "品牌培育成效显著"}, county_staff, 2)
     services.submit_report(report, county_staff)
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_stored_yes_is_chosen_in_its_select(client_for, county_staff, pilot):
+    store(county_staff, 2024)
+    page = client_for(county_staff).get(entry_url()).content.decode()
+    select = page[page.index('<select name="v_ip_office_established"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="是" selected>' in select
