@@ -72,6 +72,7 @@ OBJECT_ROUTES = {
     "indicators:report_entry": lambda d: {"code": VICTIM, "year": 2024},
     "indicators:report_submit": lambda d: {"code": VICTIM, "year": 2024},
     "indicators:report_withdraw": lambda d: {"code": VICTIM, "year": 2024},
+    "indicators:report_review": lambda d: {"code": VICTIM, "year": 2024},
     "indicators:report_approve": lambda d: {"code": VICTIM, "year": 2024},
     "indicators:report_return": lambda d: {"code": VICTIM, "year": 2024},
     "indicators:report_reopen": lambda d: {"code": VICTIM, "year": 2024},

@@ -146,7 +146,7 @@ def test_no_withdrawal_once_the_region_has_started_reviewing(complete_report):
     report.refresh_from_db()
     assert report.status == "submitted"
     assert [t.action for t in REPORT_WORKFLOW.available_actions(report, county)] == []
-    with pytest.raises(NotAllowed, match="started reviewing"):
+    with pytest.raises(NotAllowed, match="已开始审核|started reviewing"):
         services.take_report_action(report, county, action="withdraw", expected_version=report.version)
     report.refresh_from_db()
     assert report.status == "submitted"
