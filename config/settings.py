@@ -8,6 +8,7 @@ A ``.env`` file beside manage.py is read when present.
 
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -87,7 +88,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Concurrent writers (two browser saves, a save and the in-process recompute) wait for each other instead
+    # of failing with "database is locked": every transaction takes the write lock when it begins (IMMEDIATE,
+    # so a reader never has to upgrade mid-transaction, which SQLite refuses without waiting), WAL lets readers
+    # go on while one writes, and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
@@ -176,9 +184,28 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Nothing reads task results: no result backend, so a Redis outage costs a save no result-store retries.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A web process publishing with Redis down gives up in well under a second: short socket timeouts and one
+# quick retry. The change is already committed and its pairs stay marked stale for the sweep. (Workers and beat
+# keep reconnecting to the broker as usual.)
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message taken by a worker that dies entirely is redelivered only after this (1 h): until then the
+    # beat sweep below is what catches the stale pairs up.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -186,10 +213,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The periodic sweep recomputes every pair still marked stale: the real safety net after a lost task, a
+# broker outage or a whole-worker kill (whose message stays invisible for the visibility timeout).
+SCORE_SWEEP_MINUTES = env.int("SCORE_SWEEP_MINUTES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-scores": {
         "task": "indicators.tasks.sweep_stale_scores",
-        "schedule": crontab(minute="*/5"),
+        "schedule": timedelta(minutes=SCORE_SWEEP_MINUTES),
     },
     "sweep-staged-uploads": {
         "task": "config.excel.sweep_staged_uploads",
