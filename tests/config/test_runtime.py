@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_module(module: str, tmp_path: Path, **env) -> dict:
     """Run ``python -m module`` on a fresh SQLite file with the given environment; its JSON output line."""
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
-    environment.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}", **env})
+    environment.update(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}", "SECRET_KEY": "t" * 60, **env}
+    )
     result = subprocess.run(
         [sys.executable, "-m", module], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
     )
@@ -69,7 +71,7 @@ def test_a_command_with_the_database_down_prints_one_line_and_exits_non_zero(tmp
     path = tmp_path / "data.xlsx"
     path.write_bytes(b"PK")
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    environment["DATABASE_URL"] = "postgres://postgres@127.0.0.1:1/portal"
+    environment.update(DATABASE_URL="postgres://postgres@127.0.0.1:1/portal", SECRET_KEY="t" * 60)
     result = subprocess.run(
         [sys.executable, "manage.py", "import_indicators", str(path), "--user", "region"],
         cwd=ROOT,

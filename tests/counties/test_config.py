@@ -36,7 +36,7 @@ def _settings(**env) -> dict:
 
 
 def test_defaults_are_sqlite_in_the_project_and_in_process_tasks():
-    values = _settings()
+    values = _settings(SECRET_KEY="k" * 60)  # DEBUG off refuses the development key (tests/config)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(ROOT / "db.sqlite3")
     assert values["eager"] is True and values["broker"] == "memory://localhost/"

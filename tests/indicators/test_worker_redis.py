@@ -44,6 +44,7 @@ def worker_database_url() -> str:
 
 def start_worker(queue: str, redis_url: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": worker_database_url(), "REDIS_URL": redis_url, "DEBUG": "0"}
+    env.setdefault("SECRET_KEY", "worker-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     env.pop("RUN_REDIS_TESTS", None)
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
