@@ -69,6 +69,11 @@ def test_production_settings_pass_check_deploy():
             "DEBUG": "0",
             "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
             "ALLOWED_HOSTS": "ip.example.gov.cn",
+            # The rest of the README's production recipe.
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "CSRF_TRUSTED_ORIGINS": "https://ip.example.gov.cn",
+            "TRUST_X_FORWARDED_FOR": "1",
+            "HEALTHZ_TOKEN": "a-probe-token",
         },
         capture_output=True,
         text=True,
