@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import Error as DatabaseError
 
+from config.errors import PortalError
 from config.excel import Importer, ImportResult, run_import
 
 from .models import User
@@ -26,7 +27,8 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
 
 
 class OutageMixin:
-    """Turn a database or broker failure into one ``CommandError`` line (exit status 1), not a traceback.
+    """Turn a refusal (``PortalError``: its message), a database or a broker failure into one ``CommandError``
+    line (exit status 1), not a traceback.
 
     ``outage_note`` says what the failure means for the command's work (e.g. an all-or-nothing import wrote
     nothing); the default says only that the command stopped.
@@ -37,6 +39,8 @@ class OutageMixin:
     def execute(self, *args, **options):
         try:
             return super().execute(*args, **options)
+        except PortalError as exc:
+            raise CommandError(exc.message) from exc
         except DatabaseError as exc:
             raise CommandError(f"database error ({_reason(exc)}); {self.outage_note}") from exc
         except _broker_errors() as exc:

@@ -10,8 +10,11 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import BaseCommand
 from django.db import OperationalError
 
+from config.errors import Locked
+from counties.cli import OutageMixin
 from indicators import importing
 from indicators.models import AnnualReport, ImportBatch
 from tests.indicators.excel_support import row, workbook_bytes
@@ -112,3 +115,14 @@ def test_the_import_summary_counts_the_reports_it_created(tmp_path, region):
     assert "landed" in summary and "2 new reports" in summary
     batch = ImportBatch.objects.get()
     assert f"{batch.values_created} new values" in summary and batch.values_created > 0
+
+
+def test_a_refusal_in_a_command_is_its_message_on_one_line():
+    """Commands turn the kernel's ``PortalError`` into a ``CommandError`` carrying the readable message."""
+
+    class Refusing(OutageMixin, BaseCommand):
+        def handle(self, *args, **options):
+            raise Locked("2024 年报告已审核通过并锁定。")
+
+    with pytest.raises(CommandError, match="^2024 年报告已审核通过并锁定。$"):
+        call_command(Refusing())
