@@ -1,17 +1,21 @@
 """Settings, read from the environment with django-environ.
 
 Variables: DATABASE_URL (default: SQLite file in the project), REDIS_URL (set: Celery broker and workers;
-unset: tasks run in-process), SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
-MAX_UPLOAD_MB, IMPORT_STAGING_DIR, STAGING_STORAGE_BACKEND, EVIDENCE_STORAGE_BACKEND.
+unset: tasks run in-process), SECRET_KEY (required when DEBUG is off), DEBUG, ALLOWED_HOSTS,
+CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, MAX_UPLOAD_MB, IMPORT_STAGING_DIR, STAGING_STORAGE_BACKEND,
+EVIDENCE_STORAGE_BACKEND, EMAIL_URL, HEALTHZ_TOKEN, login lockout (AXES_*, TRUST_X_FORWARDED_FOR), sessions,
+SCORE_SWEEP_MINUTES; the README's Configuration section lists them all.
 A ``.env`` file beside manage.py is read when present.
 """
 
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +28,18 @@ RUNNING_TESTS = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] ==
 DEBUG = env.bool("DEBUG", default=False)
 DEV_SECRET_KEY = "django-insecure-dev-only-change-me"
 SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
+# Commands that neither serve nor sign anything may run without a key (lint in CI, translations).
+KEYLESS_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+if (
+    not DEBUG
+    and SECRET_KEY == DEV_SECRET_KEY
+    and not RUNNING_TESTS
+    and not (len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS)
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the development default while DEBUG is off: set SECRET_KEY in the environment "
+        "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=1 for development."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -45,6 +61,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
+    # Last, as django-axes requires: answers the lockout page to a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,16 +109,29 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Concurrent writers (two browser saves, a save and the in-process recompute) wait for each other instead
+    # of failing with "database is locked": every transaction takes the write lock when it begins (IMMEDIATE,
+    # so a reader never has to upgrade mid-transaction, which SQLite refuses without waiting), WAL lets readers
+    # go on while one writes, and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "counties.User"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out (before checking the password)
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Django's own "too short" message has no Chinese translation; ours (same rule) does.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "config.security.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -106,6 +141,32 @@ if RUNNING_TESTS:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions: a working day, and gone when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one
+# address, further logins are refused for AXES_COOLOFF_MINUTES (unlock: manage.py axes_reset_username NAME,
+# axes_reset_ip ADDRESS or axes_reset). Behind a reverse proxy every request comes from the proxy's address:
+# set TRUST_X_FORWARDED_FOR=1 (only then, and only if the proxy sets the header) to count by the client's
+# address, the last one in X-Forwarded-For (the one the proxy appended).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+
+# E-mail: password reset by mail is offered only when EMAIL_URL is set (e.g. smtp+tls://user:pw@host:587);
+# without it mail goes to the console and users ask an administrator (manage.py changepassword NAME).
+EMAIL_URL = env("EMAIL_URL", default="")
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -170,15 +231,61 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Probes over plain HTTP (load balancer, container) reach the health check without the HTTPS redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz shows database and broker state to callers sending this in the X-Healthz-Token header (and to
+# direct local calls); everyone else gets only {"status"}.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+
+# Content-Security-Policy (django-csp): scripts only from our static files (no inline scripts or handlers:
+# page data travels in json_script blocks and data- attributes). Inline style attributes stay allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the portal never uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 # Celery: Redis when REDIS_URL is set, otherwise in-process (eager) execution.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Nothing reads task results: no result backend, so a Redis outage costs a save no result-store retries.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A web process publishing with Redis down gives up in well under a second: short socket timeouts and one
+# quick retry. The change is already committed and its pairs stay marked stale for the sweep. (Workers and beat
+# keep reconnecting to the broker as usual.)
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message taken by a worker that dies entirely is redelivered only after this (1 h): until then the
+    # beat sweep below is what catches the stale pairs up.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -186,10 +293,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The periodic sweep recomputes every pair still marked stale: the real safety net after a lost task, a
+# broker outage or a whole-worker kill (whose message stays invisible for the visibility timeout).
+SCORE_SWEEP_MINUTES = env.int("SCORE_SWEEP_MINUTES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-scores": {
         "task": "indicators.tasks.sweep_stale_scores",
-        "schedule": crontab(minute="*/5"),
+        "schedule": timedelta(minutes=SCORE_SWEEP_MINUTES),
     },
     "sweep-staged-uploads": {
         "task": "config.excel.sweep_staged_uploads",

@@ -1,15 +1,53 @@
-"""Shared pieces of the import commands: the importing user, the file to read, and the run on the pipeline."""
+"""Shared pieces of the management commands: outages as one clear line; for imports the importing user, the
+file to read, and the run on the pipeline."""
 
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import Error as DatabaseError
 
+from config.errors import PortalError
 from config.excel import Importer, ImportResult, run_import
 
 from .models import User
 
 
-class ImportCommandMixin:
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception's message (drivers add hints and context on further lines)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    from kombu.exceptions import KombuError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return KombuError, RedisConnectionError, RedisTimeoutError
+
+
+class OutageMixin:
+    """Turn a refusal (``PortalError``: its message), a database or a broker failure into one ``CommandError``
+    line (exit status 1), not a traceback.
+
+    ``outage_note`` says what the failure means for the command's work (e.g. an all-or-nothing import wrote
+    nothing); the default says only that the command stopped.
+    """
+
+    outage_note = "the command stopped"
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except PortalError as exc:
+            raise CommandError(exc.message) from exc
+        except DatabaseError as exc:
+            raise CommandError(f"database error ({_reason(exc)}); {self.outage_note}") from exc
+        except _broker_errors() as exc:
+            raise CommandError(f"broker error ({_reason(exc)}); {self.outage_note}") from exc
+
+
+class ImportCommandMixin(OutageMixin):
     """``FILE --user NAME [--dry-run]``, with the user and file checked before anything is read.
 
     ``run_import_command(importer, file, dry_run=...)`` runs the same pipeline as the web page
@@ -18,6 +56,7 @@ class ImportCommandMixin:
     """
 
     dry_run_help = "check and show the changes, write nothing"
+    outage_note = "nothing was imported (all or nothing): run it again when the database is back"
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx file")

@@ -149,6 +149,7 @@ def main(argv: list[str]) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)  # DEBUG stays off: production speed
     try:
         import django
 

@@ -46,6 +46,10 @@ PUBLIC_OR_GENERIC = {
     "logout",
     "password_change",
     "password_change_done",
+    "password_reset",  # by e-mail, only when EMAIL_URL is set (tests/config/test_security.py)
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
     "set_language",
     None,  # favicon
     "indicators:catalogue",

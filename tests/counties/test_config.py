@@ -36,7 +36,7 @@ def _settings(**env) -> dict:
 
 
 def test_defaults_are_sqlite_in_the_project_and_in_process_tasks():
-    values = _settings()
+    values = _settings(SECRET_KEY="k" * 60)  # DEBUG off refuses the development key (tests/config)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(ROOT / "db.sqlite3")
     assert values["eager"] is True and values["broker"] == "memory://localhost/"
@@ -69,6 +69,11 @@ def test_production_settings_pass_check_deploy():
             "DEBUG": "0",
             "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
             "ALLOWED_HOSTS": "ip.example.gov.cn",
+            # The rest of the README's production recipe.
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "CSRF_TRUSTED_ORIGINS": "https://ip.example.gov.cn",
+            "TRUST_X_FORWARDED_FOR": "1",
+            "HEALTHZ_TOKEN": "a-probe-token",
         },
         capture_output=True,
         text=True,

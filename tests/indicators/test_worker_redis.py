@@ -44,6 +44,7 @@ def worker_database_url() -> str:
 
 def start_worker(queue: str, redis_url: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": worker_database_url(), "REDIS_URL": redis_url, "DEBUG": "0"}
+    env.setdefault("SECRET_KEY", "worker-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     env.pop("RUN_REDIS_TESTS", None)
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
@@ -63,10 +64,12 @@ def stop(worker: subprocess.Popen) -> None:
 
 def remove_test_data(county_id: int) -> None:
     reports = AnnualReport.objects.filter(county_id=county_id)
-    DataValue.history.model.objects.filter(report_id__in=reports.values("pk")).delete()
-    DataValue.objects.filter(report__in=reports).delete()
-    AnnualReport.history.model.objects.filter(county_id=county_id).delete()
+    report_ids = list(reports.values_list("pk", flat=True))
+    DataValue.objects.filter(report_id__in=report_ids).delete()
     reports.delete()
+    # History last: deleting the rows above records their deletion in it.
+    DataValue.history.model.objects.filter(report_id__in=report_ids).delete()
+    AnnualReport.history.model.objects.filter(county_id=county_id).delete()
     IndicatorResult.objects.filter(county_id=county_id).delete()
     CountyYearScore.objects.filter(county_id=county_id).delete()
     StaleScore.objects.filter(county_id=county_id).delete()

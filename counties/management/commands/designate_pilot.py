@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.cli import OutageMixin
 from counties.services import designate_pilots
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = "Designate counties (GB/T 2260 codes) as pilots for the years --start..--end."
 
     def add_arguments(self, parser):

@@ -6,8 +6,10 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from counties.cli import OutageMixin
 
-class Command(BaseCommand):
+
+class Command(OutageMixin, BaseCommand):
     help = "Create demo pilots, users (one per role, passwords printed) and several years of synthetic data."
 
     def add_arguments(self, parser):

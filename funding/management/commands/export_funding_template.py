@@ -6,13 +6,14 @@ those the user may write with ``--user``), so that they can be corrected and imp
 
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.cli import OutageMixin
 from counties.models import County, User
 from counties.scoping import visible_counties
 from funding.importing import write_ledger_template
 from funding.selectors import template_entries
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = "Write the fund ledger Excel template, pre-filled with the stored entries."
 
     def add_arguments(self, parser):

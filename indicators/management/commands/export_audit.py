@@ -2,11 +2,12 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.cli import OutageMixin
 from counties.models import Role, User
 from indicators.exporting import write_audit_workbook
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = "Write the auditor workbook (封面, 汇总, 指标明细, 原始数据, the sheets other apps contribute, 变更记录, 审核记录, 目标调整)."
 
     def add_arguments(self, parser):

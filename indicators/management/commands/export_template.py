@@ -2,13 +2,14 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.cli import OutageMixin
 from counties.models import County, User
 from counties.scoping import changeable_counties
 from indicators.exporting import write_template
 from indicators.importing import MIN_YEAR, max_year
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = (
         "Write the annual-data Excel template for a year (every county, one league, one county, or a user's)."
     )

@@ -23,9 +23,11 @@ class Command(ImportCommandMixin, BaseCommand):
                 self.stdout.write(
                     f"{pair.county.code} {pair.year} {change.element.code}: {old} → {change.new}{note}"
                 )
+        # Once landed, count from the batch: writing fills in the plan's new reports (so the plan would say 0).
+        counts = result.batch if result.landed else plan
         summary = (
-            f"{plan.rows_read} rows, {plan.values_created} new values, {plan.values_changed} changed values, "
-            f"{plan.reports_created} new reports, {plan.warning_count} warnings"
+            f"{plan.rows_read} rows, {counts.values_created} new values, {counts.values_changed} changed values, "
+            f"{counts.reports_created} new reports, {plan.warning_count} warnings"
         )
         if dry_run:
             self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))

@@ -4,11 +4,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.cli import OutageMixin
 from counties.models import County
 from indicators.assessment import summary_for_display, summary_json
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = "Print the pilot summary of a county (--json: the SPEC §10 keys)."
 
     def add_arguments(self, parser):

@@ -3,11 +3,12 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from counties.cli import OutageMixin
 from counties.models import County
 from indicators.scoring import all_pairs, recompute
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = "Recompute indicator results and compliance scores for every (county, year) with a report."
 
     def add_arguments(self, parser):

@@ -5,10 +5,11 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.cli import OutageMixin
 from inspections.services import COLOUR_ORDER, escalate_findings
 
 
-class Command(BaseCommand):
+class Command(OutageMixin, BaseCommand):
     help = "Recompute the warning colours of the findings not closed, notify each change, print the count per colour."
 
     def add_arguments(self, parser):
