@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from .spreadsheets import escape_cell
 
 YES, NO = "是", "否"
+NUMBER_TYPES = frozenset({int, float, Decimal})
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -52,11 +53,42 @@ class AuditSheet:
 
 
 def _plain(value):
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return escape_cell(value)
+    if kind is Decimal:
+        return int(value) if value == value.to_integral_value() else value
+    if kind is bool:
         return YES if value else NO
+    if kind is int or value is None:
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else value
     return escape_cell(value)
+
+
+def _style_of(worksheet, number_format: str):
+    """The style array of a cell with ``number_format``, made once per sheet and shared by every such cell
+    (write-only cells are serialised at once and never changed, so sharing is safe and skips the style lookups
+    of setting ``number_format`` on each cell)."""
+    prototype = WriteOnlyCell(worksheet, 0)
+    prototype.number_format = number_format
+    return prototype._style
+
+
+def _header(worksheet, sheet: AuditSheet) -> None:
+    widths = sheet._by_index(sheet.widths)
+    for position, header in enumerate(sheet.headers):
+        default = max(10, min(40, len(str(header)) * 2 + 2))
+        worksheet.column_dimensions[get_column_letter(position + 1)].width = widths.get(position, default)
+    worksheet.freeze_panes = "A2"
+    header_cells = []
+    for header in sheet.headers:
+        cell = WriteOnlyCell(worksheet, escape_cell(str(header)))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        header_cells.append(cell)
+    worksheet.append(header_cells)
 
 
 def write_sheets(sheets: Iterable[AuditSheet], out) -> None:
@@ -64,31 +96,19 @@ def write_sheets(sheets: Iterable[AuditSheet], out) -> None:
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(escape_cell(str(sheet.title))[:31])
-        formats = sheet._by_index(sheet.number_formats)
-        widths = sheet._by_index(sheet.widths)
-        for position, header in enumerate(sheet.headers):
-            default = max(10, min(40, len(str(header)) * 2 + 2))
-            worksheet.column_dimensions[get_column_letter(position + 1)].width = widths.get(position, default)
-        worksheet.freeze_panes = "A2"
-        header_cells = []
-        for header in sheet.headers:
-            cell = WriteOnlyCell(worksheet, escape_cell(str(header)))
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            header_cells.append(cell)
-        worksheet.append(header_cells)
+        formatted = sorted(
+            (position, _style_of(worksheet, number_format))
+            for position, number_format in sheet._by_index(sheet.number_formats).items()
+        )
+        _header(worksheet, sheet)
         count = 0
         for row in sheet.rows:
-            cells = []
-            for position, value in enumerate(row):
-                value = _plain(value)
-                number_format = formats.get(position)
-                if number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                    cell = WriteOnlyCell(worksheet, value)
-                    cell.number_format = number_format
-                    cells.append(cell)
-                else:
-                    cells.append(value)
+            cells = [_plain(value) for value in row]
+            for position, style in formatted:
+                if position < len(cells) and type(cells[position]) in NUMBER_TYPES:
+                    cell = WriteOnlyCell(worksheet, cells[position])
+                    cell._style = style
+                    cells[position] = cell
             worksheet.append(cells)
             count += 1
         if sheet.headers:

@@ -41,8 +41,11 @@ from .models import (
     CountyYearScore,
     DataElement,
     DataValue,
+    Indicator,
     IndicatorResult,
     ReportStatus,
+    ResultStatus,
+    Rule,
     ValueType,
 )
 from .workplan_exports import tasks_sheet
@@ -218,7 +221,7 @@ def summary_sheet(user, year: int | None = None, *, league: str = "", status: st
     counties = visible_counties(user)
     if league:
         counties = counties.filter(league__code=league)
-    county_map = {c.pk: c for c in counties}
+    county_map = {c.pk: c for c in counties.select_related("league")}
     scores = CountyYearScore.objects.filter(county_id__in=county_map)
     reports = AnnualReport.objects.filter(county_id__in=county_map)
     if year:
@@ -226,29 +229,33 @@ def summary_sheet(user, year: int | None = None, *, league: str = "", status: st
     if status:
         reports = reports.filter(status=status)
     by_pair: dict[tuple[int, int], list] = {}
-    for score in scores:
-        by_pair.setdefault((score.county_id, score.year), [None, None])[0] = score
-    for report in reports.only("county_id", "year", "status"):
-        by_pair.setdefault((report.county_id, report.year), [None, None])[1] = report
+    for county_id, score_year, *score in scores.values_list(
+        "county_id", "year", "score", "grade", "met_count", "scored_count"
+    ):
+        by_pair.setdefault((county_id, score_year), [None, None])[0] = score
+    for county_id, report_year, report_status in reports.values_list("county_id", "year", "status"):
+        by_pair.setdefault((county_id, report_year), [None, None])[1] = report_status
     if status:
         by_pair = {pair: found for pair, found in by_pair.items() if found[1] is not None}
     not_reported = _("Not reported")
+    labels = {value: str(label) for value, label in ReportStatus.choices}
     rows = []
     for county_id, pair_year in sorted(by_pair, key=lambda p: (county_map[p[0]].code, p[1])):
-        score, report = by_pair[(county_id, pair_year)]
+        score, report_status = by_pair[(county_id, pair_year)]
         county = county_map[county_id]
+        score_value, grade, met, scored = score if score else (None, "", None, None)
         rows.append(
             [
                 county.league.name,
                 county.code,
                 county.name,
                 pair_year,
-                score.score if score else None,
-                score.grade if score else "",
-                score.met_count if score else None,
-                score.scored_count if score else None,
-                report.get_status_display() if report else not_reported,
-                _finality(score, report),
+                score_value,
+                grade,
+                met,
+                scored,
+                labels.get(report_status, report_status) if report_status else not_reported,
+                _finality(score_value, report_status),
             ]
         )
     return AuditSheet(
@@ -260,15 +267,16 @@ def summary_sheet(user, year: int | None = None, *, league: str = "", status: st
     )
 
 
-def _finality(score, report) -> str:
+def _finality(score: Decimal | None, report_status: str | None) -> str:
     """正式 (final: the report is approved) or 暂定 (provisional); empty without a score."""
-    if score is None or score.score is None:
+    if score is None:
         return ""
-    return "正式" if report is not None and report.status == ReportStatus.APPROVED else "暂定"
+    return "正式" if report_status == ReportStatus.APPROVED else "暂定"
 
 
 def detail_sheet(user, year: int | None = None, *, league: str = "", county: str = "", status: str = ""):
-    """指标明细: one row per stored indicator result."""
+    """指标明细: one row per stored indicator result (rows from ``values_list``, labels looked up in maps built
+    once, so no model instance and no lazy translation per cell)."""
     results = IndicatorResult.objects.filter(county__in=visible_counties(user).values("pk"))
     if year:
         results = results.filter(year=year)
@@ -278,25 +286,43 @@ def detail_sheet(user, year: int | None = None, *, league: str = "", county: str
         results = results.filter(county__code=county)
     if status:
         results = results.filter(status=status)
-    results = results.select_related("county", "indicator").order_by(
-        "county__code", "year", "indicator__order"
+    results = results.order_by("county__code", "year", "indicator__order").values_list(
+        "county_id", "year", "indicator_id", "value", "previous_value", "target", "status", "reason"
     )
+    counties = {pk: (code, name) for pk, code, name in County.objects.values_list("pk", "code", "name")}
+    rules = {value: str(label) for value, label in Rule.choices}
+    indicators = {
+        pk: (code, name, rules.get(rule, rule))
+        for pk, code, name, rule in Indicator.objects.values_list("pk", "code", "name", "rule")
+    }
+    statuses = {value: str(label) for value, label in ResultStatus.choices}
 
     def rows():
-        for result in results.iterator(chunk_size=2000):
-            yield [
-                result.county.code,
-                result.county.name,
-                result.year,
-                result.indicator.code,
-                result.indicator.name,
-                result.value,
-                result.previous_value,
-                result.target,
-                result.indicator.get_rule_display(),
-                result.get_status_display(),
-                result.reason,
-            ]
+        for (
+            county_id,
+            result_year,
+            indicator_id,
+            value,
+            previous,
+            target,
+            result_status,
+            reason,
+        ) in results.iterator(chunk_size=5000):
+            code, name = counties[county_id]
+            indicator_code, indicator_name, rule = indicators[indicator_id]
+            yield (
+                code,
+                name,
+                result_year,
+                indicator_code,
+                indicator_name,
+                value,
+                previous,
+                target,
+                rule,
+                statuses.get(result_status, result_status),
+                reason,
+            )
 
     return AuditSheet(
         DETAIL_SHEET,

@@ -476,22 +476,13 @@ def _apply(plan: ImportPlan, user, batch: ImportBatch) -> None:
                     change.existing.comment = comment
                 updates.append(change.existing)
     if creates:
-        bulk_create_with_history(
-            creates,
-            DataValue,
-            batch_size=WRITE_BATCH_SIZE,
-            default_user=history_user,
-            default_change_reason=reason,
-        )
+        for value in creates:
+            value.updated_at = now
+        insert_in_bulk(creates)
+        history_in_bulk(creates, "+", history_user, reason, now)
     if updates:
         update_in_bulk(updates, ["value", "updated_at", "comment"])
-        DataValue.history.bulk_history_create(
-            updates,
-            batch_size=WRITE_BATCH_SIZE,
-            update=True,
-            default_user=history_user,
-            default_change_reason=reason,
-        )
+        history_in_bulk(updates, "~", history_user, reason, now)
     for pair in changed:
         if pair.report.status == ReportStatus.RETURNED:
             back_to_draft(pair.report, user, reason)
@@ -542,6 +533,83 @@ def update_in_bulk(objs: list[DataValue], fields: list[str]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(params), WRITE_BATCH_SIZE * 10):
             cursor.executemany(sql, params[start : start + WRITE_BATCH_SIZE * 10])
+
+
+def _executemany(model, columns: list[str], rows: list[list]) -> None:
+    """One prepared ``INSERT INTO model (columns) VALUES (…)`` run through ``executemany`` in batches (``COPY`` on
+    PostgreSQL)."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: the driver formats the rows in C (executemany formats each statement client-side).
+            names = ", ".join(quote(c) for c in columns)
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        for start in range(0, len(rows), WRITE_BATCH_SIZE * 10):
+            cursor.executemany(sql, rows[start : start + WRITE_BATCH_SIZE * 10])
+
+
+def _adapters(model, names: list[str]):
+    """Per column: a function adapting a Python value for the database (decimals and datetimes through their
+    model field, like the ORM; integers and text unchanged)."""
+    connection = connections[router.db_for_write(model)]
+    adapters = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if field.get_internal_type() in ("DecimalField", "DateTimeField"):
+            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+        else:
+            adapters.append(None)
+    return adapters
+
+
+def insert_in_bulk(objs: list[DataValue]) -> None:
+    """Insert new ``objs`` with one prepared INSERT through ``executemany`` (no SQL compiled per row), then read
+    their ids back in one query (the history rows need them)."""
+    names = ["report", "element", "value", "comment", "updated_at"]
+    columns = [DataValue._meta.get_field(name).column for name in names]
+    adapters = _adapters(DataValue, names)
+    rows = []
+    for obj in objs:
+        raw = [obj.report_id, obj.element_id, obj.value, obj.comment, obj.updated_at]
+        rows.append([adapt(value) if adapt else value for adapt, value in zip(adapters, raw, strict=True)])
+    _executemany(DataValue, columns, rows)
+    wanted = {(obj.report_id, obj.element_id): obj for obj in objs}
+    for report_id, element_id, pk in DataValue.objects.filter(
+        report_id__in={obj.report_id for obj in objs}
+    ).values_list("report_id", "element_id", "pk"):
+        obj = wanted.get((report_id, element_id))
+        if obj is not None:
+            obj.pk = pk
+            obj._state.adding = False
+
+
+def history_in_bulk(objs: list[DataValue], history_type: str, user, reason: str, date) -> None:
+    """The simple-history rows of ``objs`` (what ``bulk_history_create`` writes: the tracked fields, the date,
+    user, reason and type) with one prepared INSERT through ``executemany``."""
+    history = DataValue.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    names = [*tracked, "history_date", "history_user", "history_change_reason", "history_type"]
+    columns = [history._meta.get_field(name).column for name in names]
+    adapters = _adapters(history, names)
+    user_id = getattr(user, "pk", None)
+    fixed = [adapters[len(tracked)](date), user_id, reason, history_type]
+    tracked_adapters = adapters[: len(tracked)]
+    rows = []
+    for obj in objs:
+        row = [getattr(obj, name) for name in tracked]
+        rows.append(
+            [adapt(value) if adapt else value for adapt, value in zip(tracked_adapters, row, strict=True)]
+            + fixed
+        )
+    _executemany(history, columns, rows)
 
 
 def display_value(value: Decimal | None, element: DataElement) -> str:

@@ -1,12 +1,16 @@
 """Panels the indicators app adds to other pages (see config/panels.py)."""
 
+from django.template.loader import render_to_string
+
 from config.access import is_region
+from config.pagecache import cached_fragment
 from config.panels import Panel
 from counties.scoping import can_change_county
 
 from . import selectors
 from .dashboards import county_summary, region_standing
 from .models import ReportStatus
+from .pagecache import data_version
 from .workplan_selectors import county_task_years
 
 
@@ -31,7 +35,14 @@ def county_panels_reports(request, county):
 
 def county_panels_scores(request, county):
     """The county's compliance scores: latest score and grade, history, what is missing, recompute state."""
-    return [Panel("indicators/dashboards/_county_panel.html", county_summary(county), order=30)]
+
+    def render():
+        return render_to_string(
+            "indicators/dashboards/_county_panel.html", {"panel": county_summary(county)}, request
+        )
+
+    html = cached_fragment(request, f"county_panel_scores:{county.pk}", data_version(), render)
+    return [Panel("indicators/dashboards/_cached_panel.html", {"html": html}, order=30)]
 
 
 def home_region_panels_standing(request):

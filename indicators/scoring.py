@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 from config.formatting import format_number
 from config.registry import derived_values
@@ -59,15 +59,74 @@ RESULT_FIELDS = ("value", "previous_value", "target", "status", "reason")
 SCORE_FIELDS = ("score", "grade", "met_count", "scored_count", "missing_count")
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    """One indicator judged for one (county, year), before it is stored."""
+_TRANSLATED: dict[tuple[str | None, str], str] = {}
 
-    value: Decimal | None
-    previous_value: Decimal | None
-    target: Decimal | None
-    status: str
-    reason: str
+
+class Reason:
+    """A reason not formatted yet: a message id (marked with ``gettext_noop``) and its parameters, or a function
+    returning them. Formatting (translation and number formatting) happens only when the text is needed — for rows
+    that changed — which is most of the cost of judging an indicator."""
+
+    __slots__ = ("message", "params")
+
+    def __init__(self, message: str, params: dict | Callable[[], dict] | None = None):
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        key = (translation.get_language(), self.message)
+        text = _TRANSLATED.get(key)
+        if text is None:
+            text = _TRANSLATED[key] = gettext(self.message)
+        if self.params is None:
+            return text
+        return text % (self.params() if callable(self.params) else self.params)
+
+
+# Reasons without parameters, made once.
+DENOMINATOR_ZERO = Reason(gettext_noop("The denominator is zero"))
+MONITORED_ONLY = Reason(gettext_noop("Monitored only, no target"))
+NO_TARGET = Reason(gettext_noop("No target set"))
+PREVIOUS_MISSING = Reason(gettext_noop("Previous year's data missing"))
+YES = Reason(gettext_noop("Yes"))
+NO = Reason(gettext_noop("No"))
+
+
+class Evaluation:
+    """One indicator judged for one (county, year), before it is stored.
+
+    ``determined`` means the reason follows from the rule, ``value``, ``previous_value``, ``target`` and
+    ``status`` alone (no window, element names or pilot dates in it): when those equal the stored row, the stored
+    reason is already right and is not formatted again.
+    """
+
+    __slots__ = ("value", "previous_value", "target", "status", "_reason", "determined")
+
+    def __init__(self, value, previous_value, target, status, reason: Reason | str, determined: bool = False):
+        self.value = value
+        self.previous_value = previous_value
+        self.target = target
+        self.status = status
+        self._reason = reason
+        self.determined = determined
+
+    @property
+    def reason(self) -> str:
+        """The reason in the site's default language (formatted on first use)."""
+        if not isinstance(self._reason, str):
+            if translation.get_language() == settings.LANGUAGE_CODE:
+                self._reason = str(self._reason)
+            else:
+                with translation.override(settings.LANGUAGE_CODE):
+                    self._reason = str(self._reason)
+        return self._reason
+
+    def row(self) -> tuple:
+        """``(value, previous_value, target, status)``: what is compared with a stored result first."""
+        return (self.value, self.previous_value, self.target, self.status)
+
+    def __repr__(self) -> str:
+        return f"Evaluation({self.value!r}, {self.previous_value!r}, {self.target!r}, {self.status!r})"
 
 
 def fmt(number: Decimal | None, *, places: int = 2) -> str:
@@ -76,18 +135,30 @@ def fmt(number: Decimal | None, *, places: int = 2) -> str:
     return format_number(number, places=places, grouping=False)
 
 
-def fmt_pair(value: Decimal, other: Decimal) -> tuple[str, str]:
+@lru_cache(maxsize=4096)
+def fmt_target(number: Decimal | None, places: int = 2) -> str:
+    """``fmt`` of a target (a few distinct values, each formatted once)."""
+    return fmt(number, places=places)
+
+
+def fmt_pair(value: Decimal, other: Decimal, *, fmt_other=fmt) -> tuple[str, str]:
     """Both numbers rounded to 2 decimals, or to 4 when 2 would make unequal numbers look equal."""
-    places = 4 if value != other and fmt(value) == fmt(other) else 2
-    return fmt(value, places=places), fmt(other, places=places)
+    shown, shown_other = fmt(value), fmt_other(other)
+    if value != other and shown == shown_other:
+        return fmt(value, places=4), fmt_other(other, places=4)
+    return shown, shown_other
 
 
 class Values:
-    """Element values by (county_id, year) → {code: Decimal | None}; absent means not reported."""
+    """Element values by (county_id, year) → {code: Decimal | None}; absent means not reported.
+
+    ``computed`` memoizes each indicator's ratio per (county, year): a year's value is also the next year's
+    previous value and part of every later cumulative window."""
 
     def __init__(self, typed: dict, derived: dict):
         self.typed = typed
         self.derived = derived
+        self.computed: dict = {}
 
     def get(self, county_id: int, year: int, code: str, *, is_derived: bool):
         if is_derived:
@@ -100,6 +171,7 @@ class IndicatorSpec:
 
     def __init__(self, indicator: Indicator):
         self.indicator = indicator
+        self.pk = indicator.pk
         self.numerator = [(e.code, e.name, e.is_derived) for e in indicator.numerator.all()]
         self.denominator = [(e.code, e.name, e.is_derived) for e in indicator.denominator.all()]
 
@@ -111,28 +183,39 @@ class IndicatorSpec:
         spec.indicator = indicator
         return spec
 
-    def compute(self, values: Values, county_id: int, year: int) -> tuple[Decimal | None, str]:
+    def compute(self, values: Values, county_id: int, year: int) -> tuple[Decimal | None, Reason | str]:
         """``factor × Σnum / Σden`` rounded to 4 places, or ``(None, reason)`` when it cannot be computed."""
+        key = (self.pk, county_id, year)
+        found = values.computed.get(key)
+        if found is None:
+            found = values.computed[key] = self._compute(values, county_id, year)
+        return found
+
+    def _compute(self, values: Values, county_id: int, year: int) -> tuple[Decimal | None, Reason | str]:
+        typed = values.typed.get((county_id, year), {})
+        derived = values.derived.get((county_id, year), {})
         missing = []
         num = Decimal(0)
-        for code, name, derived in self.numerator:
-            value = values.get(county_id, year, code, is_derived=derived)
+        for code, name, is_derived in self.numerator:
+            value = derived.get(code, Decimal(0)) if is_derived else typed.get(code)
             if value is None:
                 missing.append(name)
             else:
                 num += value
         den = Decimal(0)
-        for code, name, derived in self.denominator:
-            value = values.get(county_id, year, code, is_derived=derived)
+        for code, name, is_derived in self.denominator:
+            value = derived.get(code, Decimal(0)) if is_derived else typed.get(code)
             if value is None:
                 missing.append(name)
             else:
                 den += value
         if missing:
-            return None, _("Missing: %(elements)s") % {"elements": "、".join(dict.fromkeys(missing))}
+            return None, Reason(
+                gettext_noop("Missing: %(elements)s"), {"elements": "、".join(dict.fromkeys(missing))}
+            )
         if self.denominator:
             if den == 0:
-                return None, _("The denominator is zero")
+                return None, DENOMINATOR_ZERO
             result = self.indicator.factor * num / den
         else:
             result = self.indicator.factor * num
@@ -159,7 +242,7 @@ def evaluate(
     pilot: PilotDesignation | None,
     reported_years: list[int],
 ) -> Evaluation:
-    """Judge one indicator for one (county, year) by its rule (SPEC §4)."""
+    """Judge one indicator for one (county, year) by its rule (SPEC §4). The reason is formatted lazily."""
     indicator = spec.indicator
     rule = indicator.rule
     target = indicator.target
@@ -167,7 +250,7 @@ def evaluate(
     previous, _why = spec.compute(values, county_id, year - 1)
 
     if rule == Rule.MONITOR:
-        return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("Monitored only, no target"))
+        return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, MONITORED_ONLY, True)
     if rule == Rule.CUMULATIVE_MIN:
         return _evaluate_cumulative(spec, values, county_id, year, pilot, reported_years)
     if value is None:
@@ -176,8 +259,8 @@ def evaluate(
         return _evaluate_increase(value, previous)
     if rule == Rule.TRUE:
         if value == 1:
-            return Evaluation(value, previous, None, ResultStatus.MET, _("Yes"))
-        return Evaluation(value, previous, None, ResultStatus.NOT_MET, _("No"))
+            return Evaluation(value, previous, None, ResultStatus.MET, YES, True)
+        return Evaluation(value, previous, None, ResultStatus.NOT_MET, NO, True)
     return _evaluate_min(value, previous, target)
 
 
@@ -186,10 +269,10 @@ def _evaluate_cumulative(spec, values, county_id, year, pilot, reported_years) -
     target = spec.indicator.target
     window, last_year = _pilot_window(pilot, year, reported_years)
     if not window:
-        reason = _("The pilot period %(start)s–%(end)s has not started") % {
-            "start": pilot.start_year,
-            "end": pilot.end_year,
-        }
+        reason = Reason(
+            gettext_noop("The pilot period %(start)s–%(end)s has not started"),
+            {"start": pilot.start_year, "end": pilot.end_year},
+        )
         return Evaluation(None, None, target, ResultStatus.NOT_APPLICABLE, reason)
     total = Decimal(0)
     missing_years = []
@@ -200,53 +283,58 @@ def _evaluate_cumulative(spec, values, county_id, year, pilot, reported_years) -
         else:
             total += yearly
     if target is None:
-        return Evaluation(total, None, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
+        return Evaluation(total, None, None, ResultStatus.NOT_APPLICABLE, NO_TARGET, True)
     span = f"{window[0]}–{window[-1]}" if len(window) > 1 else str(window[0])
-    params = {"span": span, "total": fmt(total), "target": fmt(target)}
+
+    def params():
+        return {"span": span, "total": fmt(total), "target": fmt_target(target)}
+
     if total >= target:
-        reason = _("Cumulative %(span)s: %(total)s ≥ target %(target)s") % params
+        reason = Reason(gettext_noop("Cumulative %(span)s: %(total)s ≥ target %(target)s"), params)
         return Evaluation(total, None, target, ResultStatus.MET, reason)
     if missing_years:
-        reason = _("Data missing for %(years)s") % {"years": "、".join(missing_years)}
+        reason = Reason(gettext_noop("Data missing for %(years)s"), {"years": "、".join(missing_years)})
         return Evaluation(total, None, target, ResultStatus.MISSING, reason)
     if last_year is not None and year < last_year:
-        reason = _("Cumulative %(span)s: %(total)s, target %(target)s by %(last)s") % {
-            **params,
-            "last": last_year,
-        }
+        reason = Reason(
+            gettext_noop("Cumulative %(span)s: %(total)s, target %(target)s by %(last)s"),
+            lambda: {**params(), "last": last_year},
+        )
         return Evaluation(total, None, target, ResultStatus.IN_PROGRESS, reason)
-    reason = _("Cumulative %(span)s: %(total)s < target %(target)s") % params
+    reason = Reason(gettext_noop("Cumulative %(span)s: %(total)s < target %(target)s"), params)
     return Evaluation(total, None, target, ResultStatus.NOT_MET, reason)
 
 
 def _evaluate_increase(value: Decimal, previous: Decimal | None) -> Evaluation:
     """``increase``: higher than the previous year's value."""
     if previous is None:
-        return Evaluation(value, None, None, ResultStatus.MISSING, _("Previous year's data missing"))
-    shown, shown_previous = fmt_pair(value, previous)
-    params = {"value": shown, "previous": shown_previous}
+        return Evaluation(value, None, None, ResultStatus.MISSING, PREVIOUS_MISSING, True)
+
+    def params():
+        shown, shown_previous = fmt_pair(value, previous)
+        return {"value": shown, "previous": shown_previous}
+
     if value > previous:
-        return Evaluation(
-            value, previous, None, ResultStatus.MET, _("%(value)s > previous year %(previous)s") % params
-        )
-    return Evaluation(
-        value, previous, None, ResultStatus.NOT_MET, _("%(value)s ≤ previous year %(previous)s") % params
-    )
+        reason = Reason(gettext_noop("%(value)s > previous year %(previous)s"), params)
+        return Evaluation(value, previous, None, ResultStatus.MET, reason, True)
+    reason = Reason(gettext_noop("%(value)s ≤ previous year %(previous)s"), params)
+    return Evaluation(value, previous, None, ResultStatus.NOT_MET, reason, True)
 
 
 def _evaluate_min(value: Decimal, previous: Decimal | None, target: Decimal | None) -> Evaluation:
     """``min``: at least the target."""
     if target is None:
-        return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, _("No target set"))
-    shown, shown_target = fmt_pair(value, target)
-    params = {"value": shown, "target": shown_target}
+        return Evaluation(value, previous, None, ResultStatus.NOT_APPLICABLE, NO_TARGET, True)
+
+    def params():
+        shown, shown_target = fmt_pair(value, target, fmt_other=fmt_target)
+        return {"value": shown, "target": shown_target}
+
     if value >= target:
-        return Evaluation(
-            value, previous, target, ResultStatus.MET, _("%(value)s ≥ target %(target)s") % params
-        )
-    return Evaluation(
-        value, previous, target, ResultStatus.NOT_MET, _("%(value)s < target %(target)s") % params
-    )
+        reason = Reason(gettext_noop("%(value)s ≥ target %(target)s"), params)
+        return Evaluation(value, previous, target, ResultStatus.MET, reason, True)
+    reason = Reason(gettext_noop("%(value)s < target %(target)s"), params)
+    return Evaluation(value, previous, target, ResultStatus.NOT_MET, reason, True)
 
 
 def score_of(evaluations: Iterable[tuple[Indicator, Evaluation]], bands: list[GradeBand]) -> dict:
@@ -325,31 +413,51 @@ def evaluate_pairs(
     by_year: dict[int, list[IndicatorSpec]] = {}
     values, reported, pilots = _load(pairs)
     evaluations = {}
-    with translation.override(settings.LANGUAGE_CODE):
-        for county_id, year in sorted(pairs):
-            if year not in reported[county_id]:
-                continue
-            if year not in by_year:
-                by_year[year] = [spec.for_version(versions.indicator(spec.indicator, year)) for spec in specs]
-            evaluations[(county_id, year)] = [
-                (
-                    spec.indicator,
-                    evaluate(
-                        spec,
-                        values,
-                        county_id,
-                        year,
-                        pilot=pilots.get(county_id),
-                        reported_years=reported[county_id],
-                    ),
-                )
-                for spec in by_year[year]
-            ]
+    for county_id, year in sorted(pairs):
+        if year not in reported[county_id]:
+            continue
+        if year not in by_year:
+            by_year[year] = [spec.for_version(versions.indicator(spec.indicator, year)) for spec in specs]
+        pilot = pilots.get(county_id)
+        years = reported[county_id]
+        evaluations[(county_id, year)] = [
+            (spec.indicator, evaluate(spec, values, county_id, year, pilot=pilot, reported_years=years))
+            for spec in by_year[year]
+        ]
     return evaluations
 
 
-def _differs(row, data: dict, fields) -> bool:
-    return any(getattr(row, name) != data[name] for name in fields)
+def _upsert(model, unique: list[str], fields: list[str], rows: list[tuple]) -> None:
+    """``INSERT … ON CONFLICT (unique) DO UPDATE SET fields`` of ``rows`` (tuples of ``unique + fields`` values
+    already adapted to the database) in one statement: on PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)``
+    (one array parameter per column), elsewhere one prepared ``executemany``. Model instances and SQL compilation
+    per row were most of the cost of ``bulk_create(update_conflicts=True)``."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    meta = model._meta
+    names = [*unique, *fields]
+    keys = [quote(meta.get_field(name).column) for name in unique]
+    columns = [quote(meta.get_field(name).column) for name in fields]
+    conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in columns
+    )
+    insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(keys + columns)})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY into a temporary table, then one merge: the driver formats the rows in C.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS scoring_rows (LIKE {quote(meta.db_table)}) ON COMMIT DROP"
+            )
+            cursor.execute(f"ALTER TABLE scoring_rows DROP COLUMN IF EXISTS {quote(meta.pk.column)}")
+            with cursor.cursor.copy(f"COPY scoring_rows ({', '.join(keys + columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"{insert} SELECT {', '.join(keys + columns)} FROM scoring_rows {conflict}; DROP TABLE scoring_rows"
+            )
+        else:
+            cursor.executemany(f"{insert} VALUES ({', '.join(['%s'] * len(names))}) {conflict}", rows)
 
 
 def _with_later_years(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -367,10 +475,64 @@ def _with_later_years(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return pairs | {(c, y) for c, y in later if y > first[c]}
 
 
+def _stored(county_ids, years, pairs) -> tuple[dict, dict]:
+    """The stored results and scores of ``pairs`` as ``key → (pk, tuple of fields)`` (no model instances)."""
+    existing_results = {}
+    for pk, county_id, year, indicator_id, *stored in IndicatorResult.objects.filter(
+        county_id__in=county_ids, year__in=years
+    ).values_list("pk", "county_id", "year", "indicator_id", *RESULT_FIELDS):
+        if (county_id, year) in pairs:
+            existing_results[(county_id, year, indicator_id)] = (pk, tuple(stored))
+    existing_scores = {}
+    for pk, county_id, year, *stored in CountyYearScore.objects.filter(
+        county_id__in=county_ids, year__in=years
+    ).values_list("pk", "county_id", "year", *SCORE_FIELDS):
+        if (county_id, year) in pairs:
+            existing_scores[(county_id, year)] = (pk, tuple(stored))
+    return existing_results, existing_scores
+
+
+def _unchanged(found, evaluation: Evaluation, *, rewrite_reasons: bool) -> bool:
+    """Whether a stored result already holds ``evaluation`` (its reason formatted only when that is needed)."""
+    if found is None or found[1][:4] != evaluation.row():
+        return False
+    if evaluation.determined and not rewrite_reasons:
+        return True
+    return found[1][4] == evaluation.reason
+
+
+def _changed_rows(evaluations, existing_results, existing_scores, computed_at, *, rewrite_reasons: bool):
+    """The result and score rows to upsert (tuples) and the keys of every result still judged."""
+    bands = list(GradeBand.objects.all())
+    versions = load_versions()
+    results_to_write, scores_to_write, keep_results = [], [], set()
+    bands_by_year = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for (county_id, year), judged in evaluations.items():
+            for indicator, evaluation in judged:
+                key = (county_id, year, indicator.pk)
+                keep_results.add(key)
+                if not _unchanged(existing_results.get(key), evaluation, rewrite_reasons=rewrite_reasons):
+                    row = (county_id, year, indicator.pk, *evaluation.row(), evaluation.reason, computed_at)
+                    results_to_write.append(row)
+            if year not in bands_by_year:
+                bands_by_year[year] = versions.bands_for(bands, year)
+            data = score_of(judged, bands_by_year[year])
+            stored = tuple(data[name] for name in SCORE_FIELDS)
+            found = existing_scores.get((county_id, year))
+            if found is None or found[1] != stored:
+                scores_to_write.append((county_id, year, *stored, computed_at))
+    return results_to_write, scores_to_write, keep_results
+
+
 @transaction.atomic
-def recompute(pairs: Iterable[tuple[int, int]]) -> int:
+def recompute(pairs: Iterable[tuple[int, int]], *, rewrite_reasons: bool = False) -> int:
     """Recompute and store results and scores for these ``(county_id, year)`` pairs and the later reported years
     of their counties; returns the number of pairs scored.
+
+    A stored result is rewritten only when its value, previous value, target, status or reason changed. Reasons
+    that follow from those alone (``Evaluation.determined``) are not even formatted when they are unchanged;
+    ``rewrite_reasons`` formats and compares every reason (after a change of the translations).
 
     Idempotent and safe to run concurrently: the counties' rows are locked (``FOR NO KEY UPDATE`` on
     PostgreSQL) so recomputations of one county run one after another, and writes are upserts.
@@ -386,60 +548,19 @@ def recompute(pairs: Iterable[tuple[int, int]]) -> int:
         County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
     )
     evaluations = evaluate_pairs(pairs)
-    bands = list(GradeBand.objects.all())
-    versions = load_versions()
-
-    existing_results = {
-        (r.county_id, r.year, r.indicator_id): r
-        for r in IndicatorResult.objects.filter(county_id__in=county_ids, year__in=years)
-        if (r.county_id, r.year) in pairs
-    }
-    existing_scores = {
-        (s.county_id, s.year): s
-        for s in CountyYearScore.objects.filter(county_id__in=county_ids, year__in=years)
-        if (s.county_id, s.year) in pairs
-    }
-
-    results_to_write, scores_to_write, keep_results = [], [], set()
-    for (county_id, year), judged in evaluations.items():
-        for indicator, evaluation in judged:
-            key = (county_id, year, indicator.pk)
-            keep_results.add(key)
-            data = {name: getattr(evaluation, name) for name in RESULT_FIELDS}
-            row = existing_results.get(key)
-            if row is None or _differs(row, data, RESULT_FIELDS):
-                results_to_write.append(
-                    IndicatorResult(
-                        county_id=county_id, year=year, indicator=indicator, computed_at=started, **data
-                    )
-                )
-        data = score_of(judged, versions.bands_for(bands, year))
-        row = existing_scores.get((county_id, year))
-        if row is None or _differs(row, data, SCORE_FIELDS):
-            scores_to_write.append(
-                CountyYearScore(county_id=county_id, year=year, computed_at=started, **data)
-            )
-
-    if results_to_write:
-        IndicatorResult.objects.bulk_create(
-            results_to_write,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["county", "year", "indicator"],
-            update_fields=[*RESULT_FIELDS, "computed_at"],
-        )
-    if scores_to_write:
-        CountyYearScore.objects.bulk_create(
-            scores_to_write,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["county", "year"],
-            update_fields=[*SCORE_FIELDS, "computed_at"],
-        )
-    obsolete_results = [row.pk for key, row in existing_results.items() if key not in keep_results]
+    computed_at = IndicatorResult._meta.get_field("computed_at").get_db_prep_value(started, connection)
+    existing_results, existing_scores = _stored(county_ids, years, pairs)
+    results_to_write, scores_to_write, keep_results = _changed_rows(
+        evaluations, existing_results, existing_scores, computed_at, rewrite_reasons=rewrite_reasons
+    )
+    _upsert(
+        IndicatorResult, ["county", "year", "indicator"], [*RESULT_FIELDS, "computed_at"], results_to_write
+    )
+    _upsert(CountyYearScore, ["county", "year"], [*SCORE_FIELDS, "computed_at"], scores_to_write)
+    obsolete_results = [pk for key, (pk, _stored_row) in existing_results.items() if key not in keep_results]
     if obsolete_results:
         IndicatorResult.objects.filter(pk__in=obsolete_results).delete()
-    obsolete_scores = [row.pk for key, row in existing_scores.items() if key not in evaluations]
+    obsolete_scores = [pk for key, (pk, _stored_row) in existing_scores.items() if key not in evaluations]
     if obsolete_scores:
         CountyYearScore.objects.filter(pk__in=obsolete_scores).delete()
 

@@ -140,6 +140,18 @@ def bench_hostile(ctx: Context) -> list[Figure]:
     return [Figure(*line) for line in hostile_figures()]
 
 
+@benchmark("table")
+def bench_table(ctx: Context) -> list[str]:
+    """Issue 15's table: every figure beside its floor or peer, with the ratio and the goal, in one run."""
+    from tests.bench_table import table
+
+    def pairs():
+        ctx.pairs = []
+        return ensure_data(ctx)
+
+    return table(YEARS, pairs)
+
+
 def main(argv: list[str]) -> int:
     tmpdir = None
     url = os.environ.get("BENCH_DATABASE_URL")

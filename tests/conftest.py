@@ -21,6 +21,16 @@ def private_staging(settings, tmp_path):
     return tmp_path / "staging"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (cached page fragments of one test never reach another)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def region(db):
     return factories.region_user(username="region_t")

@@ -39,6 +39,15 @@ PAGES = [
     ("county", "/data/dashboard/county/150121/"),
     ("auditor", "/data/dashboard/"),
 ]
+# p95 goals of issue 15 (8 users, 2 gunicorn workers): the grid and the dashboards ≤ 100 ms, the county page and
+# the league view ≤ 80 ms.
+GOALS = {
+    "/data/completeness/": 100,
+    "/data/dashboard/": 100,
+    "/data/dashboard/league/": 80,
+    "/counties/150121/": 80,
+    "/data/dashboard/county/150121/": 100,
+}
 
 
 def free_port() -> int:
@@ -166,9 +175,11 @@ def main() -> int:
             p95 = float(row["95%"])
             floor = floor or p95
             ratio = f"  {p95 / floor:5.1f}× /healthz" if floor else ""
+            goal = GOALS.get(path)
+            verdict = f"  goal p95 ≤ {goal} ms: {'met' if p95 <= goal else 'NOT met'}" if goal else ""
             print(
                 f"{role:<10} {path:<34} {row['Request Count']:>9} {row['Failure Count']:>7} "
-                f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}{ratio}",
+                f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}{ratio}{verdict}",
                 flush=True,
             )
         return 0

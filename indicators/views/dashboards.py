@@ -4,16 +4,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from config.access import can_read_everything
+from config.pagecache import cached_fragment
 from config.panels import collect
 from config.registry import collect as collect_contributions
 from counties.scoping import get_county_or_404, visible_counties
 
 from .. import dashboards
 from ..models import StaleScore
+from ..pagecache import data_version
 
 
 @login_required
@@ -22,9 +25,17 @@ def dashboard(request):
     """Region overview for the regional office and auditors."""
     if not can_read_everything(request.user):
         raise PermissionDenied
-    context = dashboards.overview(request.user, dashboards.Filters.from_query(request.GET))
-    context["league_mode"] = False
-    context["panels"] = collect("dashboard", request)
+
+    def body():
+        context = dashboards.overview(request.user, dashboards.Filters.from_query(request.GET))
+        context["league_mode"] = False
+        return render_to_string("indicators/dashboards/_overview_body.html", context, request)
+
+    context = {
+        "body": cached_fragment(request, "dashboard", data_version(), body),
+        "league_mode": False,
+        "panels": collect("dashboard", request),
+    }
     return render(request, "indicators/dashboards/overview.html", context)
 
 
@@ -34,13 +45,21 @@ def league_dashboard(request):
     """The same overview for league staff, limited to their league by the scoping module."""
     if not request.user.is_league_staff:
         raise PermissionDenied
-    filters = dashboards.Filters.from_query(request.GET)
-    filters.league = ""
-    context = dashboards.overview(request.user, filters)
-    context["league_mode"] = True
-    context["league"] = request.user.league
-    context["chart"].update(league_mode=True, focus_league=request.user.league.code)
-    context["panels"] = collect("dashboard", request)
+
+    def body():
+        filters = dashboards.Filters.from_query(request.GET)
+        filters.league = ""
+        context = dashboards.overview(request.user, filters)
+        context["league_mode"] = True
+        context["league"] = request.user.league
+        context["chart"].update(league_mode=True, focus_league=request.user.league.code)
+        return render_to_string("indicators/dashboards/_overview_body.html", context, request)
+
+    context = {
+        "body": cached_fragment(request, "league_dashboard", data_version(), body),
+        "league_mode": True,
+        "panels": collect("dashboard", request),
+    }
     return render(request, "indicators/dashboards/overview.html", context)
 
 
@@ -49,9 +68,14 @@ def league_dashboard(request):
 def county_dashboard(request, code):
     """One county's indicators against targets over the years, its score history and what is missing."""
     county = get_county_or_404(request.user, code)
-    context = dashboards.county_scores(county)
-    context["latest_rows"] = _with_result_actions(request.user, county, context)
-    return render(request, "indicators/dashboards/county.html", context)
+
+    def body():
+        context = dashboards.county_scores(county)
+        context["latest_rows"] = _with_result_actions(request.user, county, context)
+        return render_to_string("indicators/dashboards/_county_body.html", context, request)
+
+    body = cached_fragment(request, "county_dashboard", data_version(), body)
+    return render(request, "indicators/dashboards/county.html", {"body": body, "county": county})
 
 
 def _with_result_actions(user, county, context) -> list[tuple]:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from config.access import is_region, require_region
 from config.errors import PortalError, message_for
+from config.pagecache import cached_fragment
 from config.registry import derived_values
 from counties.models import PilotDesignation
 from counties.scoping import can_change_county, get_county_or_404, visible_leagues
@@ -43,6 +45,7 @@ from ..models import (
     ReportStatus,
     ReportTransition,
 )
+from ..pagecache import data_version
 from ..workflow import APPROVE, REOPEN, REPORT_WORKFLOW, RETURN, SUBMIT
 
 PAGE_SIZE = 50
@@ -344,18 +347,26 @@ def completeness(request):
         "batch": request.GET.get("batch", ""),
         "pilots": request.GET.get("pilots", ""),
     }
-    rows, years, totals, deadlines = selectors.completeness_grid(
-        request.user, league=filters["league"], batch=filters["batch"], pilots_only=filters["pilots"] == "1"
-    )
-    context = {
-        "rows": rows,
-        "years": years,
-        "totals": [totals[y] | {"year": y, "deadline": deadlines[y]} for y in years],
-        "filters": filters,
-        "leagues": visible_leagues(request.user),
-        "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
-        "statuses": ReportStatus.choices,
-    }
+
+    def body():
+        rows, years, totals, deadlines = selectors.completeness_grid(
+            request.user,
+            league=filters["league"],
+            batch=filters["batch"],
+            pilots_only=filters["pilots"] == "1",
+        )
+        context = {
+            "rows": rows,
+            "years": years,
+            "totals": [totals[y] | {"year": y, "deadline": deadlines[y]} for y in years],
+            "filters": filters,
+            "leagues": visible_leagues(request.user),
+            "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
+            "statuses": ReportStatus.choices,
+        }
+        return render_to_string("indicators/reports/_completeness_body.html", context, request)
+
+    context = {"body": cached_fragment(request, "completeness", data_version(), body)}
     return render(request, "indicators/reports/completeness.html", context)
 
 

@@ -40,7 +40,9 @@ def run_module(module: str, tmp_path: Path, **env) -> dict:
 
 def test_a_save_with_the_broker_down_answers_fast_commits_and_leaves_the_pairs_stale(tmp_path):
     outcome = run_module("tests.config.save_with_broker_down", tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
-    assert outcome["seconds"] < 1.0
+    # Under 1 s when the machine is idle (0.15 s measured); 19 s before the fix. The bound leaves room for a busy
+    # CI machine without letting the old retry loop through.
+    assert outcome["seconds"] < 2.0
     assert outcome["stored"] == "7.0000"
     assert outcome["stale"] == [["150121", 2024], ["150121", 2025]]  # for the sweep to catch up
 

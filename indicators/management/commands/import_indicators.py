@@ -1,4 +1,6 @@
-"""``import_indicators FILE.xlsx --user NAME [--dry-run]``: the same all-or-nothing import as the web page.
+"""``import_indicators FILE.xlsx --user NAME [--dry-run] [--verbose]``: the same all-or-nothing import as the web
+page. Prints a summary (rows, new and changed values, new reports, warnings); ``--verbose`` also lists every
+change, one line each.
 
 Exit status 0 when the file landed (or, with ``--dry-run``, would land) or changes nothing; non-zero when it
 is refused, with every problem listed as row, column, value and why.
@@ -13,10 +15,14 @@ from indicators.importing import AnnualDataImporter
 class Command(ImportCommandMixin, BaseCommand):
     help = "Import annual data from an Excel file (first sheet, codes row county_code, …); all or nothing."
 
-    def handle(self, *args, file, user, dry_run=False, **options):
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--verbose", action="store_true", help="list every change, one line each")
+
+    def handle(self, *args, file, user, dry_run=False, verbose=False, **options):
         result = self.run_import_command(AnnualDataImporter(self.importing_user(user)), file, dry_run=dry_run)
         plan = result.plan
-        for pair in plan.changed_pairs:
+        for pair in plan.changed_pairs if verbose else ():
             for change in pair.changes:
                 old = "—" if change.is_new else change.old
                 note = f"  ! {change.warning}" if change.warning else ""

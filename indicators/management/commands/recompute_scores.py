@@ -1,4 +1,5 @@
-"""``recompute_scores [--county CODE] [--year Y]``: recompute stored results and scores now (in-process)."""
+"""``recompute_scores [--county CODE] [--year Y] [--rewrite-reasons]``: recompute stored results and scores now
+(in-process). ``--rewrite-reasons`` formats every reason again (after the translations changed)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -14,8 +15,13 @@ class Command(OutageMixin, BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--county", help="GB/T 2260 code of one county")
         parser.add_argument("--year", type=int, help="one year")
+        parser.add_argument(
+            "--rewrite-reasons",
+            action="store_true",
+            help="format every reason again (after a translation change)",
+        )
 
-    def handle(self, *args, county=None, year=None, **options):
+    def handle(self, *args, county=None, year=None, rewrite_reasons=False, **options):
         county_id = None
         if county:
             found = County.objects.filter(code=county.strip()).values_list("pk", flat=True).first()
@@ -23,5 +29,5 @@ class Command(OutageMixin, BaseCommand):
                 raise CommandError(_("Unknown county code: %(code)s") % {"code": county})
             county_id = found
         pairs = all_pairs(county_id=county_id, year=year)
-        count = recompute(pairs)
+        count = recompute(pairs, rewrite_reasons=rewrite_reasons)
         self.stdout.write(self.style.SUCCESS(_("Recomputed %(count)d county-years.") % {"count": count}))
