@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from config.excel import Column, Importer, ImportResult, Problem, ProblemList, Schema, run_import
 from config.excel import read_sheet as kernel_read_sheet
 from config.excel.reader import Sheet, SheetRow
+from config.formatting import format_value
 from counties.models import County
 from counties.scoping import changeable_counties
 
@@ -613,11 +614,5 @@ def history_in_bulk(objs: list[DataValue], history_type: str, user, reason: str,
 
 
 def display_value(value: Decimal | None, element: DataElement) -> str:
-    if value is None:
-        return ""
-    if element.value_type == ValueType.BOOLEAN:
-        return _("Yes") if value else _("No")
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return f"{int(normalized):,}"
-    return f"{normalized:,f}"
+    """A value in the preview as pages show it (the kernel's formatter): 是/否, thousands separators."""
+    return format_value(value, element.value_type, places=None, empty="")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from config.formatting import format_number
 from config.parsing import (
     ValueParseError,
     is_blank,
@@ -26,7 +27,6 @@ from .models import DataElement, ValueType
 __all__ = [
     "Problem",
     "ValueParseError",
-    "format_value",
     "is_blank",
     "parse_boolean",
     "parse_number",
@@ -104,21 +104,6 @@ def validate_values(
     return errors, warnings
 
 
-def format_value(value: Decimal | None, element: DataElement) -> str:
-    """A stored value as people type it: 是/否 for yes-no, numbers without trailing zeros; '' when empty."""
-    if value is None:
-        return ""
-    if element.value_type == ValueType.BOOLEAN:
-        return "是" if value else "否"
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return str(int(normalized))
-    return format(normalized, "f")
-
-
 def _fmt(value: Decimal) -> str:
-    """A value for messages: no trailing zeros, thousands separators."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return f"{int(normalized):,}"
-    return f"{normalized:,f}"
+    """A value for messages: the kernel's formatter (thousands separators, no trailing zeros)."""
+    return format_number(value, places=None)
