@@ -12,7 +12,6 @@ to draft (``locking.back_to_draft``). A report may be submitted with tasks still
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from config.access import NotAllowed, can_write_county_data
 from config.errors import Conflict, InvalidInput, Locked
 from config.evidence import attach_evidence, delete_evidence_files
+from config.parsing import clean_text
 from counties.models import County, PilotDesignation
 from counties.scoping import can_change_county
 
@@ -32,8 +32,6 @@ from .locking import back_to_draft, ensure_values_changeable, may_change_values
 
 TEXT_LIMIT = TaskProgress.TEXT_LIMIT
 
-# Control characters: C0 but tab and line breaks, DEL, C1, and the non-characters an xlsx cannot hold.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 # Status words accepted from people and files (the stored codes, the Chinese and English labels).
 STATUS_WORDS = {
@@ -54,10 +52,9 @@ STATUS_LABELS_ZH = {
 
 
 def clean_task_text(value) -> str:
-    """Multi-line text as stored: NFC, Windows line breaks unified, control characters removed, stripped."""
-    text = unicodedata.normalize("NFC", str(value or ""))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    """Multi-line text as stored: NFC, the kernel's cleaning (line breaks unified, control characters removed),
+    stripped."""
+    return clean_text(unicodedata.normalize("NFC", str(value or "")), multiline=True).strip()
 
 
 def parse_status(raw) -> str | None:
