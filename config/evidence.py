@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -176,3 +177,17 @@ def delete_evidence_files(names, storage) -> None:
     names = [name for name in names if name]
     if names:
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def evidence_response(evidence: EvidenceFile) -> FileResponse:
+    """Send a stored evidence file as a download under its original name (404 if the file is gone); the
+    caller has already fetched ``evidence`` through the scoping module."""
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from config.access import COUNTY_STAFF, NotAllowed, is_region, require_region, role_of
 from config.errors import PortalError
+from config.evidence import evidence_response
 from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_leagues
 from indicators.exporting import xlsx_response
 
@@ -282,15 +282,7 @@ def _evidence(request, pk) -> FundEvidence:
 @login_required
 def evidence_download(request, pk):
     evidence = _evidence(request, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
 
 
 @login_required

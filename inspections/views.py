@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from config.access import is_region, require_region
 from config.errors import PortalError, message_for
+from config.evidence import evidence_response
 from config.excel.forms import ExcelUploadForm
 from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_counties, visible_leagues
 from indicators.exporting import xlsx_response
@@ -204,15 +205,7 @@ def inspection_file_upload(request, pk):
 
 
 def _download(evidence):
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
 
 
 @login_required

@@ -8,13 +8,14 @@ county is looked up through ``counties.scoping`` (out of scope is 404).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import PortalError, message_for
+from config.evidence import evidence_response
 from counties.models import PilotDesignation
 from counties.scoping import changeable_counties, get_county_or_404, get_in_scope_or_404, visible_leagues
 
@@ -145,15 +146,7 @@ def _evidence(request, pk, *, for_change=False) -> TaskEvidence:
 @login_required
 def task_evidence_download(request, pk):
     evidence = _evidence(request, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
 
 
 @login_required
