@@ -7,10 +7,9 @@
   names, year range, duplicates, the user's scope, locked reports, ``parse_value`` and ``validate_values`` —
   the same rules as the browser form) and works out what would be created or changed.
 * ``AnnualDataImporter.apply`` (run by ``config.excel.run_import`` inside the planning transaction, after the
-  ``ImportBatch`` is recorded): writes everything in bulk (``bulk_create_with_history`` for new rows; for
-  changed rows one ``executemany`` UPDATE plus simple-history's ``bulk_history_create``, see
-  ``update_in_bulk``: a constant number of queries per batch, not per row) and requests score recomputation
-  for exactly the changed (county, year) pairs. A blank cell keeps what is stored; a file equal to what is
+  ``ImportBatch`` is recorded): writes everything in bulk (``indicators.bulk``: prepared statements on plain
+  tuples, history copied in the database; a constant number of queries per chunk, not per row) and requests
+  score recomputation for exactly the changed (county, year) pairs. A blank cell keeps what is stored; a file equal to what is
   stored changes nothing and records no batch.
 """
 
@@ -22,11 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connections, router
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from config.excel import Column, Importer, ImportResult, Problem, ProblemList, Schema, run_import
 from config.excel import read_sheet as kernel_read_sheet
@@ -35,6 +32,9 @@ from config.formatting import format_value
 from counties.models import County
 from counties.scoping import changeable_counties
 
+from .bulk import copy_history
+from .bulk import insert_values as write_new_values
+from .bulk import update_values as write_changed_values
 from .models import AnnualReport, DataElement, DataValue, ImportBatch, ReportStatus, ValueType
 from .parsing import ValueParseError, is_blank, parse_value, validate_values
 from .services import ReportLocked, back_to_draft, ensure_values_changeable, request_score_recompute
@@ -496,35 +496,26 @@ def history_reason(batch: ImportBatch) -> str:
 
 
 def _apply(plan: ImportPlan, user, batch: ImportBatch) -> None:
-    """Write a checked plan in bulk; called inside the transaction that planned it."""
+    """Write a checked plan in bulk (``indicators.bulk``); called inside the transaction that planned it."""
     now = timezone.now()
     history_user = user if getattr(user, "pk", None) else None
     reason = history_reason(batch)
     changed = plan.changed_pairs
     existing_ids = [pair.report.pk for pair in changed if pair.report is not None]
-    _create_reports(changed, history_user, reason)
+    _create_reports(changed, now, history_user, reason)
     creates, updates = [], []
     for pair in changed:
         for change in pair.changes:
             comment = reason if change.warning else ""
-            if change.existing is None:
-                creates.append(
-                    DataValue(report=pair.report, element=change.element, value=change.new, comment=comment)
-                )
+            existing = change.existing
+            if existing is None:
+                creates.append((pair.report.pk, change.element.pk, change.new, comment))
             else:
-                change.existing.value = change.new
-                change.existing.updated_at = now
-                if comment:
-                    change.existing.comment = comment
-                updates.append(change.existing)
-    if creates:
-        for value in creates:
-            value.updated_at = now
-        insert_in_bulk(creates)
-        history_in_bulk(creates, "+", history_user, reason, now)
-    if updates:
-        update_in_bulk(updates, ["value", "updated_at", "comment"])
-        history_in_bulk(updates, "~", history_user, reason, now)
+                kept = comment or existing.comment
+                updates.append((existing.pk, existing.report_id, existing.element_id, change.new, kept))
+    who = getattr(history_user, "pk", None)
+    write_new_values(creates, now=now, user_id=who, reason=reason)
+    write_changed_values(updates, now=now, user_id=who, reason=reason)
     for pair in changed:
         if pair.report.status == ReportStatus.RETURNED:
             back_to_draft(pair.report, user, reason)
@@ -534,7 +525,8 @@ def _apply(plan: ImportPlan, user, batch: ImportBatch) -> None:
     request_score_recompute([(pair.county.pk, pair.year) for pair in changed])
 
 
-def _create_reports(changed: list[PairPlan], history_user, reason: str) -> None:
+def _create_reports(changed: list[PairPlan], now, history_user, reason: str) -> None:
+    """The missing reports in one ``bulk_create``, their history copied in the database (``copy_history``)."""
     new_reports = [
         AnnualReport(county=pair.county, year=pair.year, status=ReportStatus.DRAFT)
         for pair in changed
@@ -542,116 +534,20 @@ def _create_reports(changed: list[PairPlan], history_user, reason: str) -> None:
     ]
     if not new_reports:
         return
-    created = bulk_create_with_history(
-        new_reports,
+    created = AnnualReport.objects.bulk_create(new_reports, batch_size=WRITE_BATCH_SIZE)
+    copy_history(
         AnnualReport,
-        batch_size=WRITE_BATCH_SIZE,
-        default_user=history_user,
-        default_change_reason=reason,
+        key="id",
+        keys=[report.pk for report in created],
+        history_type="+",
+        date=now,
+        user_id=getattr(history_user, "pk", None),
+        reason=reason,
     )
     by_pair = {(r.county_id, r.year): r for r in created}
     for pair in changed:
         if pair.report is None:
             pair.report = by_pair[(pair.county.pk, pair.year)]
-
-
-def update_in_bulk(objs: list[DataValue], fields: list[str]) -> None:
-    """Save ``fields`` of existing ``objs`` with one prepared UPDATE run through ``executemany``.
-
-    This is what ``bulk_update_with_history`` does minus Django's ``bulk_update``, whose CASE/WHEN expression
-    building costs about a millisecond per object (profiled: 29 of 35 seconds for 21,000 values); the history
-    rows are then written by the same ``bulk_history_create`` call. Values are adapted by their model fields.
-    """
-    meta = DataValue._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    connection = connections[router.db_for_write(DataValue)]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in model_fields] + [obj.pk]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), WRITE_BATCH_SIZE * 10):
-            cursor.executemany(sql, params[start : start + WRITE_BATCH_SIZE * 10])
-
-
-def _executemany(model, columns: list[str], rows: list[list]) -> None:
-    """One prepared ``INSERT INTO model (columns) VALUES (…)`` run through ``executemany`` in batches (``COPY`` on
-    PostgreSQL)."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: the driver formats the rows in C (executemany formats each statement client-side).
-            names = ", ".join(quote(c) for c in columns)
-            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for start in range(0, len(rows), WRITE_BATCH_SIZE * 10):
-            cursor.executemany(sql, rows[start : start + WRITE_BATCH_SIZE * 10])
-
-
-def _adapters(model, names: list[str]):
-    """Per column: a function adapting a Python value for the database (decimals and datetimes through their
-    model field, like the ORM; integers and text unchanged)."""
-    connection = connections[router.db_for_write(model)]
-    adapters = []
-    for name in names:
-        field = model._meta.get_field(name)
-        if field.get_internal_type() in ("DecimalField", "DateTimeField"):
-            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
-        else:
-            adapters.append(None)
-    return adapters
-
-
-def insert_in_bulk(objs: list[DataValue]) -> None:
-    """Insert new ``objs`` with one prepared INSERT through ``executemany`` (no SQL compiled per row), then read
-    their ids back in one query (the history rows need them)."""
-    names = ["report", "element", "value", "comment", "updated_at"]
-    columns = [DataValue._meta.get_field(name).column for name in names]
-    adapters = _adapters(DataValue, names)
-    rows = []
-    for obj in objs:
-        raw = [obj.report_id, obj.element_id, obj.value, obj.comment, obj.updated_at]
-        rows.append([adapt(value) if adapt else value for adapt, value in zip(adapters, raw, strict=True)])
-    _executemany(DataValue, columns, rows)
-    wanted = {(obj.report_id, obj.element_id): obj for obj in objs}
-    for report_id, element_id, pk in DataValue.objects.filter(
-        report_id__in={obj.report_id for obj in objs}
-    ).values_list("report_id", "element_id", "pk"):
-        obj = wanted.get((report_id, element_id))
-        if obj is not None:
-            obj.pk = pk
-            obj._state.adding = False
-
-
-def history_in_bulk(objs: list[DataValue], history_type: str, user, reason: str, date) -> None:
-    """The simple-history rows of ``objs`` (what ``bulk_history_create`` writes: the tracked fields, the date,
-    user, reason and type) with one prepared INSERT through ``executemany``."""
-    history = DataValue.history.model
-    tracked = [field.attname for field in history.tracked_fields]
-    names = [*tracked, "history_date", "history_user", "history_change_reason", "history_type"]
-    columns = [history._meta.get_field(name).column for name in names]
-    adapters = _adapters(history, names)
-    user_id = getattr(user, "pk", None)
-    fixed = [adapters[len(tracked)](date), user_id, reason, history_type]
-    tracked_adapters = adapters[: len(tracked)]
-    rows = []
-    for obj in objs:
-        row = [getattr(obj, name) for name in tracked]
-        rows.append(
-            [adapt(value) if adapt else value for adapt, value in zip(tracked_adapters, row, strict=True)]
-            + fixed
-        )
-    _executemany(history, columns, rows)
 
 
 def display_value(value: Decimal | None, element: DataElement) -> str:

@@ -462,7 +462,7 @@ def test_stored_values_of_other_counties_are_never_checked_or_shown(county_staff
 
 
 def test_a_concurrent_write_refuses_the_import_cleanly(county_staff):
-    with mock.patch.object(importing, "bulk_create_with_history", side_effect=IntegrityError("duplicate")):
+    with mock.patch.object(importing, "write_new_values", side_effect=IntegrityError("duplicate")):
         result = import_workbook(workbook_bytes([row()]), "a.xlsx", county_staff)
     assert not result.landed and not result.plan.ok
     assert nothing_written()

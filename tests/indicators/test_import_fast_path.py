@@ -1,6 +1,6 @@
-"""The import's prepared inserts (new values and their history rows through ``executemany``) write exactly the
-rows the ORM (``bulk_create`` and simple-history's ``bulk_history_create``) writes, in a number of queries that does not grow with
-the values."""
+"""The import's prepared writes (``indicators.bulk``: new and changed values through ``executemany`` or ``COPY``,
+history copied in the database) write exactly the rows the ORM (``bulk_create``, ``bulk_update`` and
+simple-history's ``bulk_history_create``) writes, in a number of queries that does not grow with the values."""
 
 import re
 from unittest import mock
@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from counties.models import User
 from indicators import importing
 from indicators.importing import import_workbook
 from indicators.models import AnnualReport, DataValue, ImportBatch
@@ -20,13 +21,35 @@ pytestmark = pytest.mark.django_db
 CODES = ["county_code", "county_name", "year", "population", "gi_products", "ip_office_established"]
 
 
-def plain_insert(objs):
-    DataValue.objects.bulk_create(objs, batch_size=500)
-
-
-def plain_history(objs, history_type, user, reason, date):
+def plain_new_values(rows, *, now, user_id, reason):
+    """The ORM path: ``bulk_create`` and simple-history's ``bulk_history_create``."""
+    objs = [
+        DataValue(report_id=report, element_id=element, value=value, comment=comment)
+        for report, element, value, comment in rows
+    ]
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        created = DataValue.objects.bulk_create(objs, batch_size=500)
     DataValue.history.bulk_history_create(
-        objs, update=history_type == "~", default_user=user, default_change_reason=reason, default_date=date
+        created,
+        default_user=User.objects.filter(pk=user_id).first(),
+        default_change_reason=reason,
+        default_date=now,
+    )
+
+
+def plain_changed_values(rows, *, now, user_id, reason):
+    objs = []
+    for pk, _report, _element, value, comment in rows:
+        obj = DataValue.objects.get(pk=pk)
+        obj.value, obj.comment, obj.updated_at = value, comment, now
+        objs.append(obj)
+    DataValue.objects.bulk_update(objs, ["value", "comment", "updated_at"])
+    DataValue.history.bulk_history_create(
+        objs,
+        update=True,
+        default_user=User.objects.filter(pk=user_id).first(),
+        default_change_reason=reason,
+        default_date=now,
     )
 
 
@@ -87,8 +110,8 @@ def test_prepared_inserts_write_the_rows_of_the_orm_path(region):
     DataValue.history.all().delete()  # after the deletions, which write their own history rows
     AnnualReport.history.all().delete()
     with (
-        mock.patch.object(importing, "insert_in_bulk", plain_insert),
-        mock.patch.object(importing, "history_in_bulk", plain_history),
+        mock.patch.object(importing, "write_new_values", plain_new_values),
+        mock.patch.object(importing, "write_changed_values", plain_changed_values),
     ):
         plain = run_imports(region, now)
     assert fast[0] == plain[0]
