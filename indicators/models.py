@@ -294,6 +294,13 @@ class CountyYearScore(models.Model):
     scored_count = models.PositiveSmallIntegerField(_("indicators scored"), default=0)
     missing_count = models.PositiveSmallIntegerField(_("indicators missing data"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
+    inputs_digest = models.CharField(
+        _("inputs fingerprint"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("What the score was computed from (indicators.scoring_inputs); empty: compute again."),
+    )
 
     class Meta:
         ordering = ["county__code", "year"]

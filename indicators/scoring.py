@@ -50,6 +50,7 @@ from .models import (
     Rule,
     StaleScore,
 )
+from .scoring_inputs import catalogue_fingerprint, input_digests
 from .targets import load_versions
 
 FOUR_PLACES = Decimal("0.0001")
@@ -57,6 +58,7 @@ TWO_PLACES = Decimal("0.01")
 SCORED_STATUSES = (ResultStatus.MET, ResultStatus.NOT_MET, ResultStatus.MISSING)
 RESULT_FIELDS = ("value", "previous_value", "target", "status", "reason")
 SCORE_FIELDS = ("score", "grade", "met_count", "scored_count", "missing_count")
+SCORE_COLUMNS = (*SCORE_FIELDS, "inputs_digest")
 
 
 _TRANSLATED: dict[tuple[str | None, str], str] = {}
@@ -401,6 +403,46 @@ def _load(pairs: set[tuple[int, int]]):
     return Values(typed, derived), reported, pilots
 
 
+class Catalogue:
+    """The indicator specs, target versions and grade bands, each year's set judged and fingerprinted once."""
+
+    def __init__(self):
+        self.specs = [
+            IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")
+        ]
+        self.versions = load_versions()
+        self.bands = list(GradeBand.objects.all())
+        self._years: dict[int, tuple[list[IndicatorSpec], list[GradeBand], bytes]] = {}
+
+    def _year(self, year: int):
+        if year not in self._years:
+            specs = [spec.for_version(self.versions.indicator(spec.indicator, year)) for spec in self.specs]
+            bands = self.versions.bands_for(self.bands, year)
+            self._years[year] = (specs, bands, catalogue_fingerprint(specs, bands))
+        return self._years[year]
+
+    def specs_for(self, year: int) -> list[IndicatorSpec]:
+        return self._year(year)[0]
+
+    def bands_for(self, year: int) -> list[GradeBand]:
+        return self._year(year)[1]
+
+    def fingerprint(self, year: int) -> bytes:
+        return self._year(year)[2]
+
+
+def _judge(pairs, catalogue: Catalogue, values: Values, reported, pilots) -> dict:
+    evaluations = {}
+    for county_id, year in pairs:
+        pilot = pilots.get(county_id)
+        years = reported[county_id]
+        evaluations[(county_id, year)] = [
+            (spec.indicator, evaluate(spec, values, county_id, year, pilot=pilot, reported_years=years))
+            for spec in catalogue.specs_for(year)
+        ]
+    return evaluations
+
+
 def evaluate_pairs(
     pairs: Iterable[tuple[int, int]],
 ) -> dict[tuple[int, int], list[tuple[Indicator, Evaluation]]]:
@@ -408,23 +450,9 @@ def evaluate_pairs(
     pairs = {(int(c), int(y)) for c, y in pairs}
     if not pairs:
         return {}
-    specs = [IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
-    versions = load_versions()
-    by_year: dict[int, list[IndicatorSpec]] = {}
     values, reported, pilots = _load(pairs)
-    evaluations = {}
-    for county_id, year in sorted(pairs):
-        if year not in reported[county_id]:
-            continue
-        if year not in by_year:
-            by_year[year] = [spec.for_version(versions.indicator(spec.indicator, year)) for spec in specs]
-        pilot = pilots.get(county_id)
-        years = reported[county_id]
-        evaluations[(county_id, year)] = [
-            (spec.indicator, evaluate(spec, values, county_id, year, pilot=pilot, reported_years=years))
-            for spec in by_year[year]
-        ]
-    return evaluations
+    scored = sorted((c, y) for c, y in pairs if y in reported[c])
+    return _judge(scored, Catalogue(), values, reported, pilots)
 
 
 def _upsert(model, unique: list[str], fields: list[str], rows: list[tuple]) -> None:
@@ -475,21 +503,28 @@ def _with_later_years(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return pairs | {(c, y) for c, y in later if y > first[c]}
 
 
-def _stored(county_ids, years, pairs) -> tuple[dict, dict]:
-    """The stored results and scores of ``pairs`` as ``key → (pk, tuple of fields)`` (no model instances)."""
-    existing_results = {}
-    for pk, county_id, year, indicator_id, *stored in IndicatorResult.objects.filter(
-        county_id__in=county_ids, year__in=years
-    ).values_list("pk", "county_id", "year", "indicator_id", *RESULT_FIELDS):
-        if (county_id, year) in pairs:
-            existing_results[(county_id, year, indicator_id)] = (pk, tuple(stored))
+def _stored_scores(county_ids, years, pairs) -> dict:
+    """The stored scores of ``pairs`` as ``pair → (pk, fields…, inputs_digest)`` (no model instances)."""
     existing_scores = {}
     for pk, county_id, year, *stored in CountyYearScore.objects.filter(
         county_id__in=county_ids, year__in=years
-    ).values_list("pk", "county_id", "year", *SCORE_FIELDS):
+    ).values_list("pk", "county_id", "year", *SCORE_COLUMNS):
         if (county_id, year) in pairs:
             existing_scores[(county_id, year)] = (pk, tuple(stored))
-    return existing_results, existing_scores
+    return existing_scores
+
+
+def _stored_results(county_ids, years, pairs) -> dict:
+    """The stored results of ``pairs`` as ``(county, year, indicator) → (pk, fields)``; no query when empty."""
+    existing_results = {}
+    if not pairs:
+        return existing_results
+    for pk, county_id, year, indicator_id, *stored in IndicatorResult.objects.filter(
+        county_id__in={c for c, _y in pairs}, year__in={y for _c, y in pairs}
+    ).values_list("pk", "county_id", "year", "indicator_id", *RESULT_FIELDS):
+        if (county_id, year) in pairs:
+            existing_results[(county_id, year, indicator_id)] = (pk, tuple(stored))
+    return existing_results
 
 
 def _unchanged(found, evaluation: Evaluation, *, rewrite_reasons: bool) -> bool:
@@ -501,12 +536,11 @@ def _unchanged(found, evaluation: Evaluation, *, rewrite_reasons: bool) -> bool:
     return found[1][4] == evaluation.reason
 
 
-def _changed_rows(evaluations, existing_results, existing_scores, computed_at, *, rewrite_reasons: bool):
+def _changed_rows(
+    evaluations, digests, catalogue, existing_results, existing_scores, computed_at, *, rewrite_reasons
+):
     """The result and score rows to upsert (tuples) and the keys of every result still judged."""
-    bands = list(GradeBand.objects.all())
-    versions = load_versions()
     results_to_write, scores_to_write, keep_results = [], [], set()
-    bands_by_year = {}
     with translation.override(settings.LANGUAGE_CODE):
         for (county_id, year), judged in evaluations.items():
             for indicator, evaluation in judged:
@@ -515,10 +549,8 @@ def _changed_rows(evaluations, existing_results, existing_scores, computed_at, *
                 if not _unchanged(existing_results.get(key), evaluation, rewrite_reasons=rewrite_reasons):
                     row = (county_id, year, indicator.pk, *evaluation.row(), evaluation.reason, computed_at)
                     results_to_write.append(row)
-            if year not in bands_by_year:
-                bands_by_year[year] = versions.bands_for(bands, year)
-            data = score_of(judged, bands_by_year[year])
-            stored = tuple(data[name] for name in SCORE_FIELDS)
+            data = score_of(judged, catalogue.bands_for(year))
+            stored = (*(data[name] for name in SCORE_FIELDS), digests[(county_id, year)])
             found = existing_scores.get((county_id, year))
             if found is None or found[1] != stored:
                 scores_to_write.append((county_id, year, *stored, computed_at))
@@ -530,9 +562,11 @@ def recompute(pairs: Iterable[tuple[int, int]], *, rewrite_reasons: bool = False
     """Recompute and store results and scores for these ``(county_id, year)`` pairs and the later reported years
     of their counties; returns the number of pairs scored.
 
-    A stored result is rewritten only when its value, previous value, target, status or reason changed. Reasons
-    that follow from those alone (``Evaluation.determined``) are not even formatted when they are unchanged;
-    ``rewrite_reasons`` formats and compares every reason (after a change of the translations).
+    A pair whose inputs fingerprint (``indicators.scoring_inputs``) equals the stored one is not judged again.
+    Otherwise a stored result is rewritten only when its value, previous value, target, status or reason
+    changed. Reasons that follow from those alone (``Evaluation.determined``) are not even formatted when they
+    are unchanged; ``rewrite_reasons`` judges every pair and formats and compares every reason (after a change
+    of the translations).
 
     Idempotent and safe to run concurrently: the counties' rows are locked (``FOR NO KEY UPDATE`` on
     PostgreSQL) so recomputations of one county run one after another, and writes are upserts.
@@ -547,20 +581,39 @@ def recompute(pairs: Iterable[tuple[int, int]], *, rewrite_reasons: bool = False
     list(
         County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
     )
-    evaluations = evaluate_pairs(pairs)
+    values, reported, pilots = _load(pairs)
+    catalogue = Catalogue()
+    scored = sorted((c, y) for c, y in pairs if y in reported[c])
+    digests = input_digests(
+        scored, values, reported, pilots, {y: catalogue.fingerprint(y) for _c, y in scored}
+    )
+    existing_scores = _stored_scores(county_ids, years, pairs)
+    judge = [
+        pair
+        for pair in scored
+        if rewrite_reasons or pair not in existing_scores or existing_scores[pair][1][-1] != digests[pair]
+    ]
+    evaluations = _judge(judge, catalogue, values, reported, pilots)
+    unreported = pairs.difference(scored)
+    existing_results = _stored_results(county_ids, years, unreported.union(judge))
     computed_at = IndicatorResult._meta.get_field("computed_at").get_db_prep_value(started, connection)
-    existing_results, existing_scores = _stored(county_ids, years, pairs)
     results_to_write, scores_to_write, keep_results = _changed_rows(
-        evaluations, existing_results, existing_scores, computed_at, rewrite_reasons=rewrite_reasons
+        evaluations,
+        digests,
+        catalogue,
+        existing_results,
+        existing_scores,
+        computed_at,
+        rewrite_reasons=rewrite_reasons,
     )
     _upsert(
         IndicatorResult, ["county", "year", "indicator"], [*RESULT_FIELDS, "computed_at"], results_to_write
     )
-    _upsert(CountyYearScore, ["county", "year"], [*SCORE_FIELDS, "computed_at"], scores_to_write)
+    _upsert(CountyYearScore, ["county", "year"], [*SCORE_COLUMNS, "computed_at"], scores_to_write)
     obsolete_results = [pk for key, (pk, _stored_row) in existing_results.items() if key not in keep_results]
     if obsolete_results:
         IndicatorResult.objects.filter(pk__in=obsolete_results).delete()
-    obsolete_scores = [pk for key, (pk, _stored_row) in existing_scores.items() if key not in evaluations]
+    obsolete_scores = [pk for pair, (pk, _stored_row) in existing_scores.items() if pair in unreported]
     if obsolete_scores:
         CountyYearScore.objects.filter(pk__in=obsolete_scores).delete()
 
@@ -573,7 +626,7 @@ def recompute(pairs: Iterable[tuple[int, int]], *, rewrite_reasons: bool = False
     ]
     if stale:
         StaleScore.objects.filter(pk__in=stale, marked_at__lte=started).delete()
-    return len(evaluations)
+    return len(scored)
 
 
 def all_pairs(*, county_id: int | None = None, year: int | None = None) -> list[tuple[int, int]]:

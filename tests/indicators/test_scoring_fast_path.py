@@ -10,7 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from indicators.models import CatalogueVersion, CountyYearScore, GradeBand, Indicator, IndicatorResult
+from counties.models import PilotDesignation
+from indicators import scoring
+from indicators.models import (
+    CatalogueVersion,
+    CountyYearScore,
+    DataValue,
+    GradeBand,
+    Indicator,
+    IndicatorResult,
+)
 from indicators.scoring import Reason, all_pairs, evaluate_pairs, recompute, score_of
 from indicators.targets import load_versions
 from tests import factories
@@ -133,6 +142,7 @@ UNDETERMINED = {
 
 def test_unchanged_rows_keep_their_reason_unformatted_and_their_time(varied):
     recompute(all_pairs())
+    CountyYearScore.objects.update(inputs_digest="")  # judge every pair again, as after a change of inputs
     before = {r.pk: (r.computed_at, r.reason) for r in IndicatorResult.objects.all()}
     later = timezone.now() + datetime.timedelta(hours=1)
     formatted = []
@@ -151,7 +161,21 @@ def test_unchanged_rows_keep_their_reason_unformatted_and_their_time(varied):
     assert formatted and set(formatted) <= UNDETERMINED
     assert len(formatted) < IndicatorResult.objects.count() / 5
     assert {r.pk: (r.computed_at, r.reason) for r in IndicatorResult.objects.all()} == before
-    assert not [q for q in queries.captured_queries if "INSERT" in q["sql"]]
+    result_table = IndicatorResult._meta.db_table
+    assert not [q for q in queries.captured_queries if "INSERT" in q["sql"] and result_table in q["sql"]]
+
+
+def test_a_recompute_with_unchanged_inputs_judges_nothing_and_writes_nothing(varied):
+    recompute(all_pairs())
+    before = stored_rows()
+    with (
+        mock.patch.object(scoring, "evaluate", side_effect=AssertionError("judged again")),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert recompute(all_pairs()) == len(all_pairs())
+    assert stored_rows() == before
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not [q for q in queries.captured_queries if IndicatorResult._meta.db_table in q["sql"]]
 
 
 def test_writes_are_one_prepared_statement_per_table_whatever_the_number_of_rows(pilot):
@@ -197,3 +221,53 @@ def test_a_renamed_element_rewrites_the_missing_reason(pilot):
     DataElement.objects.filter(code="population").update(name="常住人口数")
     recompute(all_pairs())
     assert all("常住人口数" in r.reason for r in IndicatorResult.objects.filter(pk__in=missing))
+
+
+def _target_version():
+    indicator = Indicator.objects.get(code="hightech_certification")
+    CatalogueVersion.objects.update_or_create(
+        indicator=indicator, effective_year=2024, defaults={"target": Decimal("99"), "weight": 3}
+    )
+
+
+def _band_moved():
+    band = GradeBand.objects.order_by("-min_score").first()
+    band.min_score = Decimal("1")
+    band.save()
+
+
+def _window_moved():
+    PilotDesignation.objects.update(end_year=2023)
+
+
+def _value_changed_behind_the_services():
+    DataValue.objects.filter(report__year=2023, element__code="hightech_certified").update(value=Decimal(0))
+
+
+def _rule_changed():
+    from indicators.models import Rule
+
+    assert Indicator.objects.filter(code="hightech_certification").update(rule=Rule.MONITOR) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _target_version,
+        _band_moved,
+        _window_moved,
+        _value_changed_behind_the_services,
+        _rule_changed,
+    ],
+)
+def test_every_input_of_a_score_is_in_its_fingerprint(varied, change):
+    """A change to any input (made even without a stale mark) is judged again: the stored rows then equal the
+    plain path's."""
+    recompute(all_pairs())
+    before = stored_rows()
+    change()
+    recompute(all_pairs())
+    fast = stored_rows()
+    plain_recompute(all_pairs())
+    assert fast == stored_rows()
+    assert fast != before
