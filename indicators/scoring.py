@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from config.formatting import format_number
+from config.perf import collector_paused
 from config.registry import derived_values
 from counties.models import County, PilotDesignation
 
@@ -76,7 +77,11 @@ class Reason:
         self.params = params
 
     def __str__(self) -> str:
-        key = (translation.get_language(), self.message)
+        return self.format(translation.get_language())
+
+    def format(self, language: str) -> str:
+        """The reason in ``language``, which must be the active one (one look-up of it saved per reason)."""
+        key = (language, self.message)
         text = _TRANSLATED.get(key)
         if text is None:
             text = _TRANSLATED[key] = gettext(self.message)
@@ -116,11 +121,14 @@ class Evaluation:
     def reason(self) -> str:
         """The reason in the site's default language (formatted on first use)."""
         if not isinstance(self._reason, str):
-            if translation.get_language() == settings.LANGUAGE_CODE:
-                self._reason = str(self._reason)
-            else:
-                with translation.override(settings.LANGUAGE_CODE):
-                    self._reason = str(self._reason)
+            with translation.override(settings.LANGUAGE_CODE):
+                self._reason = self._reason.format(settings.LANGUAGE_CODE)
+        return self._reason
+
+    def reason_in_default_language(self) -> str:
+        """``reason``, called where the site's default language is already active (``_changed_rows``)."""
+        if not isinstance(self._reason, str):
+            self._reason = self._reason.format(settings.LANGUAGE_CODE)
         return self._reason
 
     def row(self) -> tuple:
@@ -131,16 +139,15 @@ class Evaluation:
         return f"Evaluation({self.value!r}, {self.previous_value!r}, {self.target!r}, {self.status!r})"
 
 
+@lru_cache(maxsize=65536)
 def fmt(number: Decimal | None, *, places: int = 2) -> str:
     """A number in a reason, as people write it: at most ``places`` decimals, no trailing zeros, no exponent,
-    no separators (``config.formatting.format_number``); "—" when missing."""
+    no separators (``config.formatting.format_number``); "—" when missing. Memoized: a year's value is also the
+    next year's previous value, and equal decimals format alike."""
     return format_number(number, places=places, grouping=False)
 
 
-@lru_cache(maxsize=4096)
-def fmt_target(number: Decimal | None, places: int = 2) -> str:
-    """``fmt`` of a target (a few distinct values, each formatted once)."""
-    return fmt(number, places=places)
+fmt_target = fmt  # targets are few: each formatted once
 
 
 def fmt_pair(value: Decimal, other: Decimal, *, fmt_other=fmt) -> tuple[str, str]:
@@ -533,7 +540,7 @@ def _unchanged(found, evaluation: Evaluation, *, rewrite_reasons: bool) -> bool:
         return False
     if evaluation.determined and not rewrite_reasons:
         return True
-    return found[1][4] == evaluation.reason
+    return found[1][4] == evaluation.reason_in_default_language()
 
 
 def _changed_rows(
@@ -547,7 +554,8 @@ def _changed_rows(
                 key = (county_id, year, indicator.pk)
                 keep_results.add(key)
                 if not _unchanged(existing_results.get(key), evaluation, rewrite_reasons=rewrite_reasons):
-                    row = (county_id, year, indicator.pk, *evaluation.row(), evaluation.reason, computed_at)
+                    reason = evaluation.reason_in_default_language()
+                    row = (county_id, year, indicator.pk, *evaluation.row(), reason, computed_at)
                     results_to_write.append(row)
             data = score_of(judged, catalogue.bands_for(year))
             stored = (*(data[name] for name in SCORE_FIELDS), digests[(county_id, year)])
@@ -576,11 +584,18 @@ def recompute(pairs: Iterable[tuple[int, int]], *, rewrite_reasons: bool = False
     if not pairs:
         return 0
     county_ids = sorted({c for c, _y in pairs})
-    years = sorted({y for _c, y in pairs})
     no_key = connection.features.has_select_for_no_key_update
     list(
         County.objects.select_for_update(no_key=no_key).filter(pk__in=county_ids).order_by("pk").values("pk")
     )
+    with collector_paused():
+        return _score(pairs, started, rewrite_reasons=rewrite_reasons)
+
+
+def _score(pairs: set[tuple[int, int]], started, *, rewrite_reasons: bool) -> int:
+    """``recompute`` once the counties are locked."""
+    county_ids = sorted({c for c, _y in pairs})
+    years = sorted({y for _c, y in pairs})
     values, reported, pilots = _load(pairs)
     catalogue = Catalogue()
     scored = sorted((c, y) for c, y in pairs if y in reported[c])

@@ -146,15 +146,15 @@ def test_unchanged_rows_keep_their_reason_unformatted_and_their_time(varied):
     before = {r.pk: (r.computed_at, r.reason) for r in IndicatorResult.objects.all()}
     later = timezone.now() + datetime.timedelta(hours=1)
     formatted = []
-    original = Reason.__str__
+    original = Reason.format
 
-    def spy(reason):
+    def spy(reason, language):
         formatted.append(reason.message)
-        return original(reason)
+        return original(reason, language)
 
     with (
         mock.patch("django.utils.timezone.now", return_value=later),
-        mock.patch.object(Reason, "__str__", spy),
+        mock.patch.object(Reason, "format", spy),
         CaptureQueriesContext(connection) as queries,
     ):
         recompute(all_pairs())
