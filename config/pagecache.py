@@ -6,16 +6,27 @@ the fragment shows, read in one cheap query by the app that owns the data (``ind
 the data changes the version, so a stale fragment is never served; ``TIMEOUT`` bounds the life of fragments whose
 other inputs (names of counties and leagues) changed. The base template (navigation, messages, CSRF token) is
 rendered on every request as before: only the page's own content is cached.
+
+``site_version()`` is the version of pages that show a bit of everything (the county page's panels, the inboxes
+of the home pages), in one query: the last history row of every model kept with django-simple-history (every
+save, delete and bulk write with history adds one), the parts every app's ``pagecache.py`` adds with
+``version_parts()`` (SQL ``SELECT``s of an integer and a text column, for tables without history: scores, stale marks,
+notifications) and today's date (overdue states change with it).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import cache as memoize
 
 from django.core.cache import cache
-from django.utils import translation
+from django.db import connection
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from simple_history.models import registered_models
+
+from .registry import collect
 
 TIMEOUT = 300
 
@@ -32,3 +43,25 @@ def cached_fragment(request, name: str, version: str, render: Callable[[], str])
         html = str(render())
         cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 — HTML rendered by our own templates (autoescaped)
+
+
+@memoize
+def _site_version_sql(vendor: str) -> str:
+    """The query of ``site_version`` (built once per database vendor: it names every history table)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for table, model in sorted(registered_models.items()):
+        history = model.history.model
+        column = quote(history._meta.pk.column)
+        parts.append(f"SELECT MAX({column}), '{table}' FROM {quote(history._meta.db_table)}")
+    for contribute in collect("pagecache", "version_parts"):
+        parts.extend(contribute())
+    return " UNION ALL ".join(parts)
+
+
+def site_version() -> str:
+    """A fingerprint of the data of every app (one query) and today's date."""
+    with connection.cursor() as cursor:
+        cursor.execute(_site_version_sql(connection.vendor))
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr((timezone.localdate(), sorted(rows, key=repr))).encode()).hexdigest()

@@ -550,6 +550,7 @@ def _changed_rows(
     results_to_write, scores_to_write, keep_results = [], [], set()
     with translation.override(settings.LANGUAGE_CODE):
         for (county_id, year), judged in evaluations.items():
+            written = len(results_to_write)
             for indicator, evaluation in judged:
                 key = (county_id, year, indicator.pk)
                 keep_results.add(key)
@@ -560,7 +561,9 @@ def _changed_rows(
             data = score_of(judged, catalogue.bands_for(year))
             stored = (*(data[name] for name in SCORE_FIELDS), digests[(county_id, year)])
             found = existing_scores.get((county_id, year))
-            if found is None or found[1] != stored:
+            # The score row is rewritten (its computed_at moves) whenever a result of its pair is: pages key their
+            # caches on the scores alone (``indicators.pagecache``).
+            if found is None or found[1] != stored or len(results_to_write) > written:
                 scores_to_write.append((county_id, year, *stored, computed_at))
     return results_to_write, scores_to_write, keep_results
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from config.access import can_read_everything
 from config.pagecache import cached_fragment
-from config.panels import collect
+from config.panels import cached_panels
 from config.registry import collect as collect_contributions
 from counties.scoping import get_county_or_404, visible_counties
 
@@ -34,7 +34,7 @@ def dashboard(request):
     context = {
         "body": cached_fragment(request, "dashboard", data_version(), body),
         "league_mode": False,
-        "panels": collect("dashboard", request),
+        "panels": cached_panels(request, "dashboard"),
     }
     return render(request, "indicators/dashboards/overview.html", context)
 
@@ -58,7 +58,7 @@ def league_dashboard(request):
     context = {
         "body": cached_fragment(request, "league_dashboard", data_version(), body),
         "league_mode": True,
-        "panels": collect("dashboard", request),
+        "panels": cached_panels(request, "dashboard"),
     }
     return render(request, "indicators/dashboards/overview.html", context)
 
