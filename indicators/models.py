@@ -299,7 +299,9 @@ class CountyYearScore(models.Model):
         max_length=32,
         blank=True,
         editable=False,
-        help_text=_("What the score was computed from (indicators.scoring_inputs); empty: compute again."),
+        help_text=_(
+            "A fingerprint of the data the score was computed from; empty: computed again next time."
+        ),
     )
 
     class Meta:

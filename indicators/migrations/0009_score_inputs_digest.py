@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='countyyearscore',
             name='inputs_digest',
-            field=models.CharField(blank=True, editable=False, help_text='What the score was computed from (indicators.scoring_inputs); empty: compute again.', max_length=32, verbose_name='inputs fingerprint'),
+            field=models.CharField(blank=True, editable=False, help_text='A fingerprint of the data the score was computed from; empty: computed again next time.', max_length=32, verbose_name='inputs fingerprint'),
         ),
     ]
