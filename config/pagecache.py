@@ -22,6 +22,8 @@ from functools import cache as memoize
 
 from django.core.cache import cache
 from django.db import connection
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import registered_models
@@ -32,7 +34,9 @@ TIMEOUT = 300
 
 
 def fragment_key(request, name: str, version: str) -> str:
-    parts = repr((name, request.user.pk, translation.get_language(), request.get_full_path(), version))
+    # The CSRF secret too: a fragment holding a form keeps a token valid for this browser only.
+    csrf = request.META.get("CSRF_COOKIE", "")
+    parts = repr((name, request.user.pk, csrf, translation.get_language(), request.get_full_path(), version))
     return "fragment:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -65,3 +69,23 @@ def site_version() -> str:
         cursor.execute(_site_version_sql(connection.vendor))
         rows = cursor.fetchall()
     return hashlib.sha256(repr((timezone.localdate(), sorted(rows, key=repr))).encode()).hexdigest()
+
+
+def render_page(
+    request, template: str, body_context: Callable[[], dict], *, version: str | None = None, **context
+):
+    """``template`` (which shows ``{{ body }}`` in its content block) with its body, ``_<name>_body.html`` in the
+    same folder rendered from ``body_context()``, cached on ``version`` (default: ``site_version()``).
+
+    Only what the body needs is computed inside ``body_context``: while the data is unchanged a page built from
+    many queries costs one. ``context`` is what the page around the body needs (its title)."""
+    folder, name = template.rsplit("/", 1)
+    body_template = f"{folder}/_{name.removesuffix('.html')}_body.html"
+
+    def render_body():
+        return render_to_string(body_template, {**context, **body_context()}, request)
+
+    body = cached_fragment(
+        request, body_template, site_version() if version is None else version, render_body
+    )
+    return render(request, template, {**context, "body": body})

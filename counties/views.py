@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from config.access import require_region
 from config.exports import xlsx_response
 from config.inbox import inbox_for
-from config.pagecache import cached_fragment, site_version
+from config.pagecache import render_page
 from config.panels import collect
 
 from .forms import DesignationForm, PilotStatusForm
@@ -64,19 +63,6 @@ def home(request):
     return region_home(request)
 
 
-def _page(request, template: str, body_context, **context):
-    """``template`` with its body (``_<name>_body.html`` rendered from ``body_context()``) cached on the version of
-    the site's data (``config.pagecache``): a page built from every app costs one query while nothing changed."""
-    folder, name = template.rsplit("/", 1)
-    body_template = f"{folder}/_{name.removesuffix('.html')}_body.html"
-
-    def render_body():
-        return render_to_string(body_template, {**context, **body_context()}, request)
-
-    body = cached_fragment(request, body_template, site_version(), render_body)
-    return render(request, template, {**context, "body": body})
-
-
 def region_home(request):
     """Regional office home: the inbox, then the pilot counties with search and filters."""
 
@@ -86,21 +72,21 @@ def region_home(request):
         context["panels"] = collect("home_region", request)
         return context
 
-    return _page(request, "counties/home_region.html", body)
+    return render_page(request, "counties/home_region.html", body)
 
 
 def auditor_home(request):
     def body():
         return {**_filtered_counties(request, default_pilot_status="pilot"), "inbox": inbox_for(request.user)}
 
-    return _page(request, "counties/home_auditor.html", body)
+    return render_page(request, "counties/home_auditor.html", body)
 
 
 def league_home(request):
     def body():
         return {**_filtered_counties(request), "inbox": inbox_for(request.user)}
 
-    return _page(request, "counties/home_league.html", body, league=request.user.league)
+    return render_page(request, "counties/home_league.html", body, league=request.user.league)
 
 
 @login_required
@@ -124,7 +110,7 @@ def county_detail(request, code):
             "inbox": inbox_for(request.user) if request.user.county_id == county.pk else None,
         }
 
-    return _page(request, "counties/county_detail.html", body, county=county)
+    return render_page(request, "counties/county_detail.html", body, county=county)
 
 
 def _require_region(user):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from config.access import COUNTY_STAFF, NotAllowed, is_region, require_region, role_of
 from config.errors import PortalError
 from config.evidence import evidence_response
+from config.pagecache import render_page
 from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_leagues
 from indicators.exporting import xlsx_response
 
@@ -58,19 +59,24 @@ def overview(request):
     league = request.GET.get("league", "").strip()
     scope = request.GET.get("scope", "pilots")
     threshold = _fraction(request.GET.get("below"), DEFAULT_THRESHOLD)
-    leagues = selectors.overview(
-        user, year=year, league=league, pilots_only=scope != "all", threshold=threshold
-    )
+
+    def leagues():
+        return selectors.overview(
+            user, year=year, league=league, pilots_only=scope != "all", threshold=threshold
+        )
+
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"资金执行-{year}.xlsx" if year else "资金执行.xlsx", [overview_sheet(leagues)])
-    rows = [row for league_row in leagues for row in league_row.counties]
-    this_year = timezone.localdate().year
-    return render(
-        request,
-        "funding/overview.html",
-        {
-            "leagues": leagues,
-            "total": selectors.grand_total(leagues),
+        return xlsx_response(
+            f"资金执行-{year}.xlsx" if year else "资金执行.xlsx", [overview_sheet(leagues())]
+        )
+
+    def body():
+        by_league = leagues()
+        rows = [row for league_row in by_league for row in league_row.counties]
+        this_year = timezone.localdate().year
+        return {
+            "leagues": by_league,
+            "total": selectors.grand_total(by_league),
             "idle_rows": [row for row in rows if row.cumulative.idle],
             "below_rows": [row for row in rows if row.below],
             "year": year,
@@ -80,7 +86,7 @@ def overview(request):
             "scope": scope,
             "threshold": threshold,
             "threshold_percent": (threshold * 100).normalize(),
-            "chart": selectors.chart_data(leagues)
+            "chart": selectors.chart_data(by_league)
             | {
                 "names": {
                     "allocated": _("Allocated"),
@@ -92,8 +98,9 @@ def overview(request):
             },
             "querystring": request.GET.urlencode(),
             "may_import": may_import(user),
-        },
-    )
+        }
+
+    return render_page(request, "funding/overview.html", body)
 
 
 @login_required
@@ -110,14 +117,12 @@ def ledger(request, code):
     entries = selectors.entry_list(user, county=county, **filters)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"资金台账-{county.code}.xlsx", [detail_sheet(entries)])
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "funding/ledger.html",
-        {
-            "county": county,
+
+    def body():
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
             "figures": selectors.figures_for(county),
             "year_figures": selectors.figures_for(county, year=filters["year"]) if filters["year"] else None,
             "page_obj": page,
@@ -131,8 +136,9 @@ def ledger(request, code):
             "gate": tranche_gate(county)
             if may_write(user, county, Kind.DISBURSEMENT, Source.REGIONAL)
             else None,
-        },
-    )
+        }
+
+    return render_page(request, "funding/ledger.html", body, county=county)
 
 
 def _form_error(form, error: PortalError) -> None:

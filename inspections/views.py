@@ -19,6 +19,7 @@ from config.access import is_region, require_region
 from config.errors import PortalError, message_for
 from config.evidence import evidence_response
 from config.excel.forms import ExcelUploadForm
+from config.pagecache import render_page
 from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_counties, visible_leagues
 from indicators.exporting import xlsx_response
 from indicators.models import IndicatorResult, ResultStatus
@@ -104,15 +105,13 @@ def finding_list(request):
     findings = selectors.finding_list(request.user, **filters)
     if request.GET.get("format") == "xlsx":
         return xlsx_response("检查整改.xlsx", [findings_sheet(findings)])
-    page, querystring = _page(request, findings)
-    today = timezone.localdate()
-    rows = [(f, days_overdue(f, today)) for f in page.object_list]
-    return render(
-        request,
-        "inspections/finding_list.html",
-        {
+
+    def body():
+        page, querystring = _page(request, findings)
+        today = timezone.localdate()
+        return {
             "page_obj": page,
-            "rows": rows,
+            "rows": [(f, days_overdue(f, today)) for f in page.object_list],
             "filters": filters,
             "statuses": FindingStatus.choices,
             "colours": Colour.choices,
@@ -121,8 +120,9 @@ def finding_list(request):
             if request.user.is_county_staff
             else visible_counties(request.user).order_by("code"),
             "querystring": querystring,
-        },
-    )
+        }
+
+    return render_page(request, "inspections/finding_list.html", body)
 
 
 @login_required

@@ -38,15 +38,28 @@ PAGES = [
     ("county", "/counties/150121/"),
     ("county", "/data/dashboard/county/150121/"),
     ("auditor", "/data/dashboard/"),
+    ("region", "/funding/"),
+    ("county", "/funding/county/150121/"),
+    ("region", "/inspections/findings/"),
+    ("county", "/inspections/findings/"),
+    ("region", "/training/progress/"),
+    ("region", "/data/tasks/"),
 ]
 # p95 goals of issue 15 (8 users, 2 gunicorn workers): the grid and the dashboards ≤ 100 ms, the county page and
-# the league view ≤ 80 ms.
+# the league view ≤ 80 ms; the homes have no goal of their own and are held to 80 ms as landing pages.
 GOALS = {
+    "/": 80,
     "/data/completeness/": 100,
     "/data/dashboard/": 100,
     "/data/dashboard/league/": 80,
     "/counties/150121/": 80,
     "/data/dashboard/county/150121/": 100,
+    # Funding, inspections, training and the task matrix: held to the dashboards' figure.
+    "/funding/": 100,
+    "/funding/county/150121/": 100,
+    "/inspections/findings/": 100,
+    "/training/progress/": 100,
+    "/data/tasks/": 100,
 }
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from config.errors import PortalError, message_for
 from config.evidence import evidence_response
+from config.pagecache import render_page
 from counties.scoping import (
     can_change_county,
     changeable_counties,
@@ -292,14 +293,13 @@ def progress(request):
     sort = request.GET.get("sort", "status")
     if sort not in selectors.PROGRESS_SORTS:
         sort = "status"
-    rows = selectors.progress_table(request.user, year, scope=scope, league=league, sort=sort)
-    query = request.GET.copy()
-    query.pop("sort", None)
-    this_year = timezone.localdate().year
-    return render(
-        request,
-        "training/progress.html",
-        {
+
+    def body():
+        rows = selectors.progress_table(request.user, year, scope=scope, league=league, sort=sort)
+        query = request.GET.copy()
+        query.pop("sort", None)
+        this_year = timezone.localdate().year
+        return {
             "rows": rows,
             "year": year,
             "years": list(range(this_year, this_year - 8, -1)),
@@ -310,5 +310,6 @@ def progress(request):
             "querystring": query.urlencode(),
             "met_count": sum(1 for r in rows if r.met),
             "categories": AudienceCategory.choices,
-        },
-    )
+        }
+
+    return render_page(request, "training/progress.html", body)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from config.errors import PortalError, message_for
 from config.evidence import evidence_response
+from config.pagecache import render_page
 from counties.models import PilotDesignation
 from counties.scoping import changeable_counties, get_county_or_404, get_in_scope_or_404, visible_leagues
 
@@ -174,19 +175,24 @@ def task_matrix(request):
     except ValueError:
         year = selectors.current_year() - 1
     filters = {"year": year, "league": request.GET.get("league", ""), "batch": request.GET.get("batch", "")}
-    matrix = task_selectors.task_matrix(request.user, year, league=filters["league"], batch=filters["batch"])
-    context = {
-        **matrix,
-        "filters": filters,
-        "years": years,
-        "leagues": visible_leagues(request.user),
-        "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
-        "can_download": changeable_counties(request.user).exists(),
-        "statuses": [
-            (status.value, status.label, task_selectors.STATUS_STYLES[status]) for status in TaskStatus
-        ],
-    }
-    return render(request, "indicators/workplan/matrix.html", context)
+
+    def body():
+        matrix = task_selectors.task_matrix(
+            request.user, year, league=filters["league"], batch=filters["batch"]
+        )
+        return {
+            **matrix,
+            "filters": filters,
+            "years": years,
+            "leagues": visible_leagues(request.user),
+            "batches": sorted(set(PilotDesignation.objects.values_list("batch", flat=True))),
+            "can_download": changeable_counties(request.user).exists(),
+            "statuses": [
+                (status.value, status.label, task_selectors.STATUS_STYLES[status]) for status in TaskStatus
+            ],
+        }
+
+    return render_page(request, "indicators/workplan/matrix.html", body)
 
 
 @login_required
