@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ..perf import collector_paused
 from .limits import SpreadsheetError
 from .problems import ImportResult
 from .reader import Schema, Sheet, read_sheet
@@ -128,7 +129,13 @@ def _refused(importer: Importer, result: ImportResult, message: str, value: str 
 
 
 def run_import(importer: Importer, source, *, file_name: str = "", dry_run: bool = False) -> ImportResult:
-    """Check and (unless ``dry_run``) land ``source`` with ``importer``: all or nothing."""
+    """Check and (unless ``dry_run``) land ``source`` with ``importer``: all or nothing (the cyclic garbage
+    collector paused meanwhile: a workbook makes hundreds of thousands of small objects)."""
+    with collector_paused():
+        return _run_import(importer, source, file_name=file_name, dry_run=dry_run)
+
+
+def _run_import(importer: Importer, source, *, file_name: str, dry_run: bool) -> ImportResult:
     result = ImportResult(file_name=file_name or getattr(source, "name", "") or "", dry_run=dry_run)
     try:
         data = read_upload(source)
