@@ -36,7 +36,17 @@ TIMEOUT = 300
 def fragment_key(request, name: str, version: str) -> str:
     # The CSRF secret too: a fragment holding a form keeps a token valid for this browser only.
     csrf = request.META.get("CSRF_COOKIE", "")
-    parts = repr((name, request.user.pk, csrf, translation.get_language(), request.get_full_path(), version))
+    user = request.user
+    # The user's role and scope too: an administrator may change them without any history row.
+    who = (
+        user.pk,
+        getattr(user, "role", ""),
+        getattr(user, "county_id", None),
+        getattr(user, "league_id", None),
+    )
+    parts = repr(
+        (name, who, user.is_superuser, csrf, translation.get_language(), request.get_full_path(), version)
+    )
     return "fragment:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -60,6 +70,10 @@ def _site_version_sql(vendor: str) -> str:
         parts.append(f"SELECT MAX({column}), '{table}' FROM {quote(history._meta.db_table)}")
     for contribute in collect("pagecache", "version_parts"):
         parts.extend(contribute())
+    if vendor == "postgresql":
+        # History ids are handed out at insert, not at commit: a long transaction may commit rows below the maximum
+        # a shorter one already set. The oldest transaction still running moves on when it commits.
+        parts.append("SELECT 0, CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT)")
     return " UNION ALL ".join(parts)
 
 

@@ -94,3 +94,13 @@ def test_a_cached_county_page_costs_a_fixed_few_queries(client_for, region):
         client.get(URL)
     assert len(again) < len(first)
     assert len(again) <= 6  # session, user, county (scope), site version, notifications badge
+
+
+def test_a_role_changed_by_an_administrator_shows_at_once(client_for, region):
+    from counties.models import Role, User
+
+    factories.PilotFactory(county=factories.county("150121"), start_year=2023, end_year=2025)
+    client = client_for(region)
+    assert "/pilot/" in client.get(URL).content.decode()
+    User.objects.filter(pk=region.pk).update(role=Role.AUDITOR)  # no history row, no version change
+    assert "/pilot/" not in client.get(URL).content.decode()

@@ -271,3 +271,30 @@ def test_every_input_of_a_score_is_in_its_fingerprint(varied, change):
     plain_recompute(all_pairs())
     assert fast == stored_rows()
     assert fast != before
+
+
+def test_a_deployment_changing_the_rules_or_their_wording_judges_every_pair_again(varied):
+    from indicators import scoring_inputs
+
+    recompute(all_pairs())
+    judged = []
+    original = scoring.evaluate
+
+    def spy(*args, **kwargs):
+        judged.append(args[2:4])
+        return original(*args, **kwargs)
+
+    with mock.patch.object(scoring, "evaluate", spy):
+        recompute(all_pairs())
+        assert judged == []
+        with mock.patch.object(scoring_inputs, "rules_source", lambda: "another release"):
+            recompute(all_pairs())
+    assert {pair for pair in judged} == set(all_pairs())
+
+
+def test_a_partial_recompute_after_a_full_one_judges_nothing(varied):
+    """A pair's fingerprint covers exactly what its rules read, not what else was loaded with it."""
+    recompute(all_pairs())
+    with mock.patch.object(scoring, "evaluate", side_effect=AssertionError("judged again")):
+        for pair in all_pairs():
+            recompute([pair])

@@ -256,7 +256,9 @@ def test_progress_follows_the_catalogue_target_when_the_region_edits_it(client_f
         rows = client_for(region).get(url, {"year": year}).context["rows"]
         return next(p for p in rows if p.county.code == "150121")
 
-    first = row()  # each state is read once: a second request is served from the page cache, without a context
+    first = (
+        row()
+    )  # each state is read once: a second request is served from the page cache, without a context
     assert (first.headcount_target, first.headcount_met) == (100, True)
     indicator = Indicator.objects.get(code="training_headcount")
     indicator_services.update_indicator(

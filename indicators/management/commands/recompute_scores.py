@@ -1,5 +1,6 @@
 """``recompute_scores [--county CODE] [--year Y] [--rewrite-reasons]``: recompute stored results and scores now
-(in-process). ``--rewrite-reasons`` formats every reason again (after the translations changed)."""
+(in-process). Only pairs whose inputs changed are judged (``indicators.scoring_inputs``); ``--rewrite-reasons``
+judges every pair and formats every reason again."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ class Command(OutageMixin, BaseCommand):
         parser.add_argument(
             "--rewrite-reasons",
             action="store_true",
-            help="format every reason again (after a translation change)",
+            help="judge every pair again and format every reason, whatever the stored fingerprints",
         )
 
     def handle(self, *args, county=None, year=None, rewrite_reasons=False, **options):
