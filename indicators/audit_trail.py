@@ -17,6 +17,7 @@ from importlib import metadata
 from django.utils import timezone
 
 from config.exports import AuditSheet
+from counties.models import User
 from counties.scoping import visible_counties
 
 from . import catalogue
@@ -89,23 +90,34 @@ def changes_sheet(user, year: int | None = None) -> AuditSheet:
     elements = {e.pk: e for e in DataElement.objects.all()}
     history = (
         DataValue.history.filter(report_id__in=list(report_map))
-        .select_related("history_user")
         .order_by("report_id", "element_id", "history_date", "history_id")
+        .values_list(
+            "report_id",
+            "element_id",
+            "value",
+            "history_type",
+            "history_user_id",
+            "history_date",
+            "history_change_reason",
+            "comment",
+        )
     )
     rows = []
     last: dict[tuple[int, int], object] = {}
-    for record in history.iterator(chunk_size=2000):
-        key = (record.report_id, record.element_id)
-        old = last.get(key) if record.history_type != "+" else None
-        last[key] = record.value
-        if record.history_type == "~" and old == record.value:
+    for report_id, element_id, value, kind, user_id, date, reason, comment in history.iterator(
+        chunk_size=2000
+    ):
+        key = (report_id, element_id)
+        old = last.get(key) if kind != "+" else None
+        last[key] = value
+        if kind == "~" and old == value:
             continue  # only the explanation changed
-        report = report_map[record.report_id]
-        element = elements.get(record.element_id)
-        new = None if record.history_type == "-" else record.value
+        report = report_map[report_id]
+        element = elements.get(element_id)
+        new = None if kind == "-" else value
         rows.append(
             (
-                record.history_date,
+                date,
                 [
                     report.county.league.name,
                     report.county.code,
@@ -115,14 +127,17 @@ def changes_sheet(user, year: int | None = None) -> AuditSheet:
                     element.name if element else "",
                     _plain_value(old, element),
                     _plain_value(new, element),
-                    HISTORY_KINDS.get(record.history_type, record.history_type),
-                    _who(record.history_user),
-                    _local(record.history_date),
-                    record.history_change_reason or "",
-                    record.comment or "",
+                    HISTORY_KINDS.get(kind, kind),
+                    user_id,  # replaced by the name below, all users read in one query
+                    _local(date),
+                    reason or "",
+                    comment or "",
                 ],
             )
         )
+    users = User.objects.in_bulk({row[9] for _date, row in rows} - {None})
+    for _date, row in rows:
+        row[9] = _who(users.get(row[9]))
     rows.sort(key=lambda row: row[0])
     return AuditSheet(
         CHANGES_SHEET,
