@@ -14,6 +14,7 @@ The lower app (or the kernel) names the contract — a module name and what it m
 | ``<app>/actions.py`` | ``indicator_result_actions(user, county, year, results)`` → ``{indicator_id: [(label, url)]}`` | the county dashboard's result rows |
 | ``<app>/summary.py`` | ``summary_sections(county, designation)`` → dict | the pilot summary |
 | ``<app>/panels.py`` | ``home_region_panels*(request)`` → ``Panel`` list | the region's home page (``counties``) |
+| ``<app>/pagecache.py`` | ``version_parts()`` → SQL ``SELECT``s (an integer, a text) over tables kept without history | ``config.pagecache.site_version`` (cached page bodies) |
 
 ``summary_sections`` returns ``{key: {"title": str, "rows": [[label, value], …]}}`` with JSON-ready strings:
 the sections are stored in the acceptance snapshot as they are (``indicators.assessment``).
