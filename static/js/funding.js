@@ -3,6 +3,17 @@
 (function () {
   "use strict";
 
+  /* The chart follows its box: resized whenever the box changes size (not only the window), and clipped to it
+     meanwhile, so a canvas drawn for a wider window never widens the page. */
+  function follow(el, chart) {
+    el.style.overflow = "hidden";
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(function () { chart.resize(); }).observe(el);
+    } else {
+      window.addEventListener("resize", function () { chart.resize(); });
+    }
+  }
+
   function readJson(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
@@ -18,7 +29,7 @@
     if (!data || !el || typeof echarts === "undefined") return;
     var names = data.names || {};
     var chart = echarts.init(el);
-    window.addEventListener("resize", function () { chart.resize(); });
+    follow(el, chart);
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },

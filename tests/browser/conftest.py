@@ -87,12 +87,13 @@ def chromium():
 
 
 def allowed_chinese() -> list[str]:
-    """Data that stays Chinese in the English UI: names of counties, leagues, indicators and data elements."""
+    """Data that stays Chinese in the English UI: names of counties, leagues, indicators, data elements and the
+    work plan's tasks (the policy's own wording)."""
     from counties.models import County, League
-    from indicators.models import DataElement, Indicator
+    from indicators.models import DataElement, Indicator, WorkTask
 
     texts: set[str] = set()
-    for model in (County, League, DataElement, Indicator):
+    for model in (County, League, DataElement, Indicator, WorkTask):
         fields = [
             f.name for f in model._meta.get_fields() if f.get_internal_type() in ("CharField", "TextField")
         ]

@@ -47,7 +47,8 @@ def test_a_cached_page_is_the_page_rendered_afresh_with_fewer_queries(
 ):
     client = client_for(request.getfixturevalue(who))
     url = reverse(name, kwargs=kwargs)
-    client.get(reverse("counties:notifications"))  # a first page sets the CSRF cookie fragments are kept under
+    # A first page sets the CSRF cookie that fragments are kept under.
+    client.get(reverse("counties:notifications"))
     with CaptureQueriesContext(connection) as fresh:
         first = client.get(url)
     with CaptureQueriesContext(connection) as cached:
