@@ -1,17 +1,7 @@
-/* Dashboards: ECharts charts fed by a json_script block, the county map, sparklines, and the recompute poll. */
+/* Dashboards: ECharts charts fed by a json_script block, the county map, sparklines, and the recompute poll.
+   Load charts.js first. */
 (function () {
   "use strict";
-
-  /* The chart follows its box: resized whenever the box changes size (not only the window), and clipped to it
-     meanwhile, so a canvas drawn for a wider window never widens the page. */
-  function follow(el, chart) {
-    el.style.overflow = "hidden";
-    if (typeof ResizeObserver !== "undefined") {
-      new ResizeObserver(function () { chart.resize(); }).observe(el);
-    } else {
-      window.addEventListener("resize", function () { chart.resize(); });
-    }
-  }
 
   var STATUS_COLOURS = { met: "#198754", not_met: "#dc3545", missing: "#ffc107", in_progress: "#0dcaf0", not_applicable: "#adb5bd" };
   var STATUS_KEYS = ["met", "not_met", "missing", "in_progress", "not_applicable"];
@@ -29,7 +19,7 @@
     var el = document.getElementById(id);
     if (!el || typeof echarts === "undefined") return null;
     var chart = echarts.init(el);
-    follow(el, chart);
+    window.followBox(el, chart);
     return chart;
   }
 

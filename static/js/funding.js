@@ -1,18 +1,7 @@
 /* Fund execution overview: allocated / disbursed / spent bars and the execution rate per league (ECharts),
-   fed by the json_script block "funding-data". No inline script: the page only includes this file. */
+   fed by the json_script block "funding-data". No inline script: the page includes charts.js and this file. */
 (function () {
   "use strict";
-
-  /* The chart follows its box: resized whenever the box changes size (not only the window), and clipped to it
-     meanwhile, so a canvas drawn for a wider window never widens the page. */
-  function follow(el, chart) {
-    el.style.overflow = "hidden";
-    if (typeof ResizeObserver !== "undefined") {
-      new ResizeObserver(function () { chart.resize(); }).observe(el);
-    } else {
-      window.addEventListener("resize", function () { chart.resize(); });
-    }
-  }
 
   function readJson(id) {
     var el = document.getElementById(id);
@@ -29,7 +18,7 @@
     if (!data || !el || typeof echarts === "undefined") return;
     var names = data.names || {};
     var chart = echarts.init(el);
-    follow(el, chart);
+    window.followBox(el, chart);
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
