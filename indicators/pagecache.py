@@ -1,9 +1,9 @@
 """The data version of the dashboards and the completeness grid (``config.pagecache`` keys fragments on it).
 
 One query reads a fingerprint of what those pages show: reports (count, last change), stored scores (count, last
-computed: a score row is rewritten whenever a result of its pair is, see ``scoring._changed_rows``), stale marks
-(count, last mark), pilot designations (with their last history row), reporting deadlines and today's date. Every
-change that affects a score marks the (county, year) stale (``services.request_score_recompute``), which
+computed: a score row is rewritten whenever a result of its pair is, see ``scoring.store._changed_rows``),
+stale marks (count, last mark), pilot designations (with their last history row), reporting deadlines and today's
+date. Every change that affects a score marks the (county, year) stale (``services.request_score_recompute``), which
 changes the version at once; the recompute then rewrites results and scores (their ``computed_at``) and clears
 the marks, changing it again. A report's status change saves the report (``updated_at``). So a fragment is
 re-rendered after each of these changes and served from the cache otherwise.

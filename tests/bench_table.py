@@ -3,7 +3,7 @@ or peer, the ratio and the goal. Pages under load are figures of ``make loadtest
 
 Floors: openpyxl ``read_only`` (and python-calamine, a second read floor: reported only — the pipeline keeps
 openpyxl, which can refuse formulas, hidden sheets and oversized parts the way the hostile-file guarantees need)
-reading the workbook; the 21 rules judged on values already in memory (``scoring.evaluate`` with the values
+reading the workbook; the 21 rules judged on values already in memory (``scoring.rules.evaluate`` with the values
 preloaded, no database); openpyxl ``write_only`` writing the same cells as the auditor workbook. Peer:
 django-import-export importing a 103 counties × 2 years sample (one row per value), scaled to the full file.
 """
@@ -60,14 +60,14 @@ def calamine_floor(data: bytes) -> float | None:
 
 def rules_floor(pairs) -> float:
     """The 21 rules judged for every pair on values already loaded (no database, reasons left unformatted)."""
-    from indicators import scoring
     from indicators.models import Indicator
+    from indicators.scoring import rules, store
     from indicators.targets import load_versions
 
     pairs = set(pairs)
-    values, reported, pilots = scoring._load(pairs)
+    values, reported, pilots = store._load(pairs)
     versions = load_versions()
-    specs = [scoring.IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
+    specs = [rules.IndicatorSpec(i) for i in Indicator.objects.prefetch_related("numerator", "denominator")]
     by_year = {
         year: [spec.for_version(versions.indicator(spec.indicator, year)) for spec in specs]
         for year in {y for _c, y in pairs}
@@ -77,7 +77,7 @@ def rules_floor(pairs) -> float:
         values.computed.clear()
         for county_id, year in pairs:
             for spec in by_year[year]:
-                scoring.evaluate(
+                rules.evaluate(
                     spec,
                     values,
                     county_id,

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from counties.models import PilotDesignation
-from indicators import scoring
 from indicators.models import (
     CatalogueVersion,
     CountyYearScore,
@@ -20,7 +19,8 @@ from indicators.models import (
     Indicator,
     IndicatorResult,
 )
-from indicators.scoring import Reason, all_pairs, evaluate_pairs, recompute, score_of
+from indicators.scoring import Reason, all_pairs, evaluate_pairs, recompute, score_of, store
+from indicators.scoring import inputs as scoring_inputs
 from indicators.targets import load_versions
 from tests import factories
 from tests.indicators.conftest import GOOD_VALUES, lower_year_values, make_report
@@ -169,7 +169,7 @@ def test_a_recompute_with_unchanged_inputs_judges_nothing_and_writes_nothing(var
     recompute(all_pairs())
     before = stored_rows()
     with (
-        mock.patch.object(scoring, "evaluate", side_effect=AssertionError("judged again")),
+        mock.patch.object(store, "evaluate", side_effect=AssertionError("judged again")),
         CaptureQueriesContext(connection) as queries,
     ):
         assert recompute(all_pairs()) == len(all_pairs())
@@ -274,17 +274,15 @@ def test_every_input_of_a_score_is_in_its_fingerprint(varied, change):
 
 
 def test_a_deployment_changing_the_rules_or_their_wording_judges_every_pair_again(varied):
-    from indicators import scoring_inputs
-
     recompute(all_pairs())
     judged = []
-    original = scoring.evaluate
+    original = store.evaluate
 
     def spy(*args, **kwargs):
         judged.append(args[2:4])
         return original(*args, **kwargs)
 
-    with mock.patch.object(scoring, "evaluate", spy):
+    with mock.patch.object(store, "evaluate", spy):
         recompute(all_pairs())
         assert judged == []
         with mock.patch.object(scoring_inputs, "rules_source", lambda: "another release"):
@@ -295,6 +293,6 @@ def test_a_deployment_changing_the_rules_or_their_wording_judges_every_pair_agai
 def test_a_partial_recompute_after_a_full_one_judges_nothing(varied):
     """A pair's fingerprint covers exactly what its rules read, not what else was loaded with it."""
     recompute(all_pairs())
-    with mock.patch.object(scoring, "evaluate", side_effect=AssertionError("judged again")):
+    with mock.patch.object(store, "evaluate", side_effect=AssertionError("judged again")):
         for pair in all_pairs():
             recompute([pair])

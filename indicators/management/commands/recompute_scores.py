@@ -1,5 +1,5 @@
 """``recompute_scores [--county CODE] [--year Y] [--rewrite-reasons]``: recompute stored results and scores now
-(in-process). Only pairs whose inputs changed are judged (``indicators.scoring_inputs``); ``--rewrite-reasons``
+(in-process). Only pairs whose inputs changed are judged (``indicators.scoring.inputs``); ``--rewrite-reasons``
 judges every pair and formats every reason again."""
 
 from django.core.management.base import BaseCommand, CommandError

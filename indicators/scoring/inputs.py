@@ -2,7 +2,7 @@
 
 A recompute judges only the pairs whose fingerprint differs from the stored one: with nothing changed it costs one
 read of the values and a hash per county instead of 21 rules per pair. The fingerprint of (county, Y) covers
-everything the rules read for it (``scoring.evaluate``):
+everything the rules read for it (``rules.evaluate``):
 
 * the county's typed and derived values of exactly the years the rules read for Y (``years_read``: Y, Y − 1 and
   the cumulative window) and which years up to Y have a report;
@@ -10,8 +10,8 @@ everything the rules read for it (``scoring.evaluate``):
 * the year's catalogue: each indicator's rule, target and weight in force for Y, factor, numerator and
   denominator (element codes and the names a reason cites), the grade bands in force for Y;
 * the language reasons are written in, and the code and wording of the rules: the source of
-  ``indicators/scoring.py`` and ``config/formatting.py`` and every compiled translation (``rules_source``), so a
-  deployment that changes any of them judges every pair again once.
+  ``indicators/scoring/rules.py`` and ``config/formatting.py`` and every compiled translation
+  (``rules_source``), so a deployment that changes any of them judges every pair again once.
 
 ``recompute_scores --rewrite-reasons`` ignores fingerprints and formats every reason again.
 """
@@ -26,13 +26,13 @@ from django.apps import apps
 from django.conf import settings
 
 HERE = Path(__file__).resolve().parent
-SOURCES = (HERE / "scoring.py", HERE.parent / "config" / "formatting.py")
+SOURCES = (HERE / "rules.py", HERE.parents[1] / "config" / "formatting.py")
 
 
 @cache
 def rules_source() -> str:
-    """The rules' code (``scoring.py`` and the number formatting of reasons) and every compiled translation the
-    reasons may use (the project's ``LOCALE_PATHS`` and each app's catalogues), hashed once per process."""
+    """The rules' code (``scoring/rules.py`` and the number formatting of reasons) and every compiled translation
+    the reasons may use (the project's ``LOCALE_PATHS`` and each app's catalogues), hashed once per process."""
     digest = hashlib.blake2b(digest_size=16)
     for source in SOURCES:
         digest.update(source.read_bytes())
@@ -67,7 +67,7 @@ def catalogue_fingerprint(specs, bands) -> bytes:
 
 
 def years_read(year: int, reported_years: list[int], window: tuple[int, int] | None) -> list[int]:
-    """The years whose values the rules read to judge ``year`` (``scoring.evaluate``): the year and the one before
+    """The years whose values the rules read to judge ``year`` (``rules.evaluate``): the year and the one before
     (``increase``), and the cumulative window — the pilot's years so far, or a non-pilot's reported years."""
     read = {year, year - 1}
     if window is not None:
