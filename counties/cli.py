@@ -86,3 +86,12 @@ class ImportCommandMixin(OutageMixin):
                 self.stderr.write(f"… and {result.problems.omitted} more")
             raise CommandError(f"{file}: refused, {result.problems.total} problem(s); nothing was imported")
         return result
+
+    def report_outcome(self, result: ImportResult, summary: str, *, dry_run: bool) -> None:
+        """One last line: a dry run's counts, the batch that landed, or that the file changes nothing."""
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))
+        elif result.landed:
+            self.stdout.write(self.style.SUCCESS(f"import #{result.batch.pk} landed: {summary}"))
+        else:
+            self.stdout.write(f"the file matches what is stored; nothing changed ({summary})")

@@ -204,10 +204,6 @@ def inspection_file_upload(request, pk):
     return redirect("inspections:inspection_detail", pk=inspection.pk)
 
 
-def _download(evidence):
-    return evidence_response(evidence)
-
-
 @login_required
 def inspection_file_download(request, pk):
     evidence = get_in_scope_or_404(
@@ -216,7 +212,7 @@ def inspection_file_download(request, pk):
         county_field="inspection__county",
         pk=pk,
     )
-    return _download(evidence)
+    return evidence_response(evidence)
 
 
 @login_required
@@ -227,7 +223,7 @@ def evidence_download(request, pk):
         county_field="finding__inspection__county",
         pk=pk,
     )
-    return _download(evidence)
+    return evidence_response(evidence)
 
 
 def _indicator_initial(request, county) -> dict:

@@ -29,9 +29,4 @@ class Command(ImportCommandMixin, BaseCommand):
             f"{result.rows} rows, {result.created} new entries, {result.changed} changed, "
             f"{result.unchanged} unchanged"
         )
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))
-        elif result.landed:
-            self.stdout.write(self.style.SUCCESS(f"import #{result.batch.pk} landed: {summary}"))
-        else:
-            self.stdout.write(f"the file matches what is stored; nothing changed ({summary})")
+        self.report_outcome(result, summary, dry_run=dry_run)

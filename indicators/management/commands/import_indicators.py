@@ -35,9 +35,4 @@ class Command(ImportCommandMixin, BaseCommand):
             f"{plan.rows_read} rows, {counts.values_created} new values, {counts.values_changed} changed values, "
             f"{counts.reports_created} new reports, {plan.warning_count} warnings"
         )
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))
-        elif result.landed:
-            self.stdout.write(self.style.SUCCESS(f"import #{result.batch.pk} landed: {summary}"))
-        else:
-            self.stdout.write("the file matches what is stored; nothing changed")
+        self.report_outcome(result, summary, dry_run=dry_run)

@@ -18,9 +18,4 @@ class Command(ImportCommandMixin, BaseCommand):
     def handle(self, *args, file, user, dry_run=False, **options):
         result = self.run_import_command(TaskImporter(self.importing_user(user)), file, dry_run=dry_run)
         summary = f"{result.rows} rows: {result.created} new, {result.changed} changed, {result.unchanged} unchanged"
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))
-        elif result.landed:
-            self.stdout.write(self.style.SUCCESS(f"import #{result.batch.pk} landed: {summary}"))
-        else:
-            self.stdout.write(f"the file matches what is stored; nothing changed ({summary})")
+        self.report_outcome(result, summary, dry_run=dry_run)

@@ -14,9 +14,4 @@ class Command(ImportCommandMixin, BaseCommand):
         importer = FindingImporter(self.importing_user(user))
         result = self.run_import_command(importer, file, dry_run=dry_run)
         summary = f"{result.rows} rows: {result.created} new, {result.changed} changed, {result.unchanged} unchanged"
-        if dry_run:
-            self.stdout.write(self.style.WARNING(f"dry run, nothing written: {summary}"))
-        elif result.batch is not None:
-            self.stdout.write(self.style.SUCCESS(f"import #{result.batch.pk} landed: {summary}"))
-        else:
-            self.stdout.write(f"nothing to change: {summary}")
+        self.report_outcome(result, summary, dry_run=dry_run)
