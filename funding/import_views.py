@@ -38,9 +38,8 @@ def _require_importer(user) -> None:
         raise NotAllowed(_("Your account may not record funds, so it cannot import the fund ledger."))
 
 
-def _unstage(request) -> None:
-    request.session.pop(SESSION_KEY, None)
-    staging.discard(request.user.pk)
+def _staged(request) -> staging.StagedUpload:
+    return staging.StagedUpload(request, SESSION_KEY, PREVIEW_KIND)
 
 
 def _home(user) -> str:
@@ -57,8 +56,7 @@ def import_view(request):
         if form.is_valid():
             data, file_name = form.cleaned_data["data"], form.cleaned_data["file_name"]
             result = run_import(LedgerImporter(request.user), data, file_name=file_name, dry_run=True)
-            staging.stage(request.user, data, as_preview(result))
-            request.session[SESSION_KEY] = {"sha256": result.sha256, "file_name": file_name}
+            _staged(request).stage(data, as_preview(result), sha256=result.sha256, file_name=file_name)
             return redirect("funding:import_preview")
     batches = ImportBatch.objects.filter(app=APP_LABEL, kind=KIND).select_related("user")
     if not is_region(request.user):
@@ -67,28 +65,17 @@ def import_view(request):
         "form": form,
         "page_obj": Paginator(batches, 10).get_page(request.GET.get("page")),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
-        "pending": request.session.get(SESSION_KEY),
+        "pending": _staged(request).pending,
         "home": _home(request.user),
     }
     return render(request, "funding/import.html", context)
-
-
-def _load_preview(request) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
-        return None
-    preview = staging.load_preview(request.user)
-    if not preview or preview.get("kind") != PREVIEW_KIND or preview.get("sha256") != pending["sha256"]:
-        request.session.pop(SESSION_KEY, None)
-        return None
-    return preview
 
 
 @login_required
 def import_preview(request):
     """The dry run of the uploaded file: new, changed and unchanged entries, or every problem."""
     _require_importer(request.user)
-    preview = _load_preview(request)
+    preview = _staged(request).preview()
     if preview is None:
         messages.info(request, _("Upload a file first."))
         return redirect("funding:import")
@@ -99,7 +86,6 @@ def import_preview(request):
 
 
 def _expired(request):
-    _unstage(request)
     messages.error(request, _("The preview has expired; upload the file again."))
     return redirect("funding:import")
 
@@ -109,20 +95,19 @@ def _expired(request):
 def import_confirm(request):
     """Land the previewed file: all or nothing, in one transaction."""
     _require_importer(request.user)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or _load_preview(request) is None or request.POST.get("sha256") != pending["sha256"]:
+    staged = _staged(request)
+    confirmed = staged.confirmed_data(request.POST.get("sha256"))
+    if confirmed is None:
         return _expired(request)
-    data = staging.load_data(request.user, pending["sha256"])
-    if data is None:
-        return _expired(request)
-    result = run_import(LedgerImporter(request.user), data, file_name=pending["file_name"])
+    data, file_name = confirmed
+    result = run_import(LedgerImporter(request.user), data, file_name=file_name)
     if not result.ok:
-        staging.update_preview(request.user, as_preview(result))
+        staged.refresh(as_preview(result))
         messages.error(
             request, _("The data changed since the preview and the file is now refused; nothing was saved.")
         )
         return redirect("funding:import_preview")
-    _unstage(request)
+    staged.discard()
     if result.landed:
         messages.success(
             request,
@@ -137,7 +122,7 @@ def import_confirm(request):
 @login_required
 @require_POST
 def import_cancel(request):
-    _unstage(request)
+    _staged(request).discard()
     messages.info(request, _("The upload was discarded; nothing was saved."))
     return redirect("funding:import")
 

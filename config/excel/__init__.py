@@ -39,7 +39,7 @@ staging store); the management command uses ``counties.cli.ImportCommandMixin.ru
 Modules: ``limits`` (archive checks before parsing, ``Limits``), ``reader`` (``Column``, ``Schema``,
 ``read_sheet``: active visible sheet, header detection, formulas and long text refused), ``problems``
 (``Problem``, ``ProblemList``, ``ImportResult``), ``runner`` (``Importer``, ``run_import``, ``ImportRefused``),
-``cells`` (``escape_cell`` / ``unescape_cell``), ``staging`` (one staged upload per user), ``forms``.
+``cells`` (``escape_cell`` / ``unescape_cell``), ``staging`` (one staged upload per user; ``StagedUpload`` for the preview and confirm views), ``forms``.
 Value parsing is ``config.parsing`` (the same strict rules as the forms).
 """
 

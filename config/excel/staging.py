@@ -5,6 +5,9 @@
 replaces the user's previous upload. ``load_preview`` / ``load_data`` read them back (the data only when its
 SHA-256 is the one previewed), ``discard(user)`` removes them. They are also removed when the user logs out
 (``user_logged_out``) and by the periodic ``sweep_staged_uploads`` task (beat) after ``STAGING_MAX_AGE``.
+
+``StagedUpload(request, session_key, preview_kind)`` is what an import's upload / preview / confirm views use:
+stage, read the preview back, hand over the confirmed bytes, discard.
 """
 
 from __future__ import annotations
@@ -116,3 +119,57 @@ def sweep_staged_uploads() -> int:
 def discard_on_logout(sender, request, user, **kwargs):
     if user is not None:
         discard(user.pk)
+
+
+class StagedUpload:
+    """A user's upload between its preview page and its confirmation, as the import views see it: the bytes and
+    the preview in this store, the SHA-256 and file name in the session under ``session_key``. ``preview_kind``
+    (the preview's ``"kind"``) keeps one import from showing a preview another import staged."""
+
+    def __init__(self, request, session_key: str, preview_kind: str | None = None):
+        self.request = request
+        self.session_key = session_key
+        self.preview_kind = preview_kind
+
+    @property
+    def pending(self) -> dict | None:
+        return self.request.session.get(self.session_key)
+
+    def stage(self, data: bytes, preview: dict, *, sha256: str, file_name: str) -> None:
+        stage(self.request.user, data, preview)
+        self.request.session[self.session_key] = {"sha256": sha256, "file_name": file_name}
+
+    def preview(self) -> dict | None:
+        """The staged preview, or ``None`` (and the session forgets it) when it is gone or not this upload's."""
+        pending = self.pending
+        if not pending:
+            return None
+        found = load_preview(self.request.user)
+        if (
+            found is None
+            or found.get("sha256") != pending["sha256"]
+            or (self.preview_kind is not None and found.get("kind") != self.preview_kind)
+        ):
+            self.request.session.pop(self.session_key, None)
+            return None
+        return found
+
+    def confirmed_data(self, posted_sha256: str | None) -> tuple[bytes, str] | None:
+        """The previewed bytes and file name when the confirmation names the staged upload; otherwise ``None``,
+        with the upload discarded (the page then says the preview expired)."""
+        pending = self.pending
+        data = None
+        if pending and posted_sha256 == pending["sha256"] and self.preview() is not None:
+            data = load_data(self.request.user, pending["sha256"])
+        if data is None:
+            self.discard()
+            return None
+        return data, pending["file_name"]
+
+    def refresh(self, preview: dict) -> None:
+        """Show ``preview`` instead (the file was refused on confirmation)."""
+        update_preview(self.request.user, preview)
+
+    def discard(self) -> None:
+        self.request.session.pop(self.session_key, None)
+        discard(self.request.user.pk)

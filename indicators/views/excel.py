@@ -40,9 +40,8 @@ from ..models import DataValue, ImportBatch, ReportStatus, ResultStatus
 SESSION_KEY = "excel_import"
 
 
-def _unstage(request) -> None:
-    request.session.pop(SESSION_KEY, None)
-    staging.discard(request.user.pk)
+def _staged(request) -> staging.StagedUpload:
+    return staging.StagedUpload(request, SESSION_KEY)
 
 
 def _require_importer(user) -> None:
@@ -60,8 +59,7 @@ def import_view(request):
         if form.is_valid():
             data, file_name = form.cleaned_data["data"], form.cleaned_data["file_name"]
             plan = preview_workbook(data, file_name, request.user)
-            staging.stage(request.user, data, plan.as_preview())
-            request.session[SESSION_KEY] = {"sha256": plan.sha256, "file_name": file_name}
+            _staged(request).stage(data, plan.as_preview(), sha256=plan.sha256, file_name=file_name)
             return redirect("indicators:import_preview")
     batches = ImportBatch.objects.filter(app=APP_LABEL, kind=KIND).select_related("user")
     if not request.user.is_region_staff:
@@ -71,27 +69,16 @@ def import_view(request):
         "template_form": TemplateForm(request.user),
         "page_obj": Paginator(batches, 10).get_page(request.GET.get("page")),
         "max_upload_mb": settings.MAX_UPLOAD_MB,
-        "pending": request.session.get(SESSION_KEY),
+        "pending": _staged(request).pending,
     }
     return render(request, "indicators/excel/import.html", context)
-
-
-def _load_preview(request) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
-        return None
-    preview = staging.load_preview(request.user)
-    if preview is None or preview.get("sha256") != pending["sha256"]:
-        request.session.pop(SESSION_KEY, None)
-        return None
-    return preview
 
 
 @login_required
 def import_preview(request):
     """The dry run of the uploaded file: new and changed values per county and year, or every problem."""
     _require_importer(request.user)
-    preview = _load_preview(request)
+    preview = _staged(request).preview()
     if preview is None:
         messages.info(request, _("Upload a file first."))
         return redirect("indicators:import")
@@ -106,24 +93,21 @@ def import_preview(request):
 def import_confirm(request):
     """Land the previewed file: all or nothing, in one transaction."""
     _require_importer(request.user)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or request.POST.get("sha256") != pending["sha256"]:
+    staged = _staged(request)
+    confirmed = staged.confirmed_data(request.POST.get("sha256"))
+    if confirmed is None:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("indicators:import")
-    data = staging.load_data(request.user, pending["sha256"])
-    if data is None:
-        _unstage(request)
-        messages.error(request, _("The preview has expired; upload the file again."))
-        return redirect("indicators:import")
-    result = import_workbook(data, pending["file_name"], request.user)
+    data, file_name = confirmed
+    result = import_workbook(data, file_name, request.user)
     plan = result.plan
     if not plan.ok:
-        staging.update_preview(request.user, plan.as_preview())
+        staged.refresh(plan.as_preview())
         messages.error(
             request, _("The data changed since the preview and the file is now refused; nothing was saved.")
         )
         return redirect("indicators:import_preview")
-    _unstage(request)
+    staged.discard()
     if result.landed:
         batch = result.batch
         messages.success(
@@ -149,7 +133,7 @@ def import_confirm(request):
 @login_required
 @require_POST
 def import_cancel(request):
-    _unstage(request)
+    _staged(request).discard()
     messages.info(request, _("The upload was discarded; nothing was saved."))
     return redirect("indicators:import")
 
