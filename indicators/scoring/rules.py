@@ -167,21 +167,9 @@ class IndicatorSpec:
     def _compute(self, values: Values, county_id: int, year: int) -> tuple[Decimal | None, Reason | str]:
         typed = values.typed.get((county_id, year), {})
         derived = values.derived.get((county_id, year), {})
-        missing = []
-        num = Decimal(0)
-        for code, name, is_derived in self.numerator:
-            value = derived.get(code, Decimal(0)) if is_derived else typed.get(code)
-            if value is None:
-                missing.append(name)
-            else:
-                num += value
-        den = Decimal(0)
-        for code, name, is_derived in self.denominator:
-            value = derived.get(code, Decimal(0)) if is_derived else typed.get(code)
-            if value is None:
-                missing.append(name)
-            else:
-                den += value
+        missing: list[str] = []
+        num = _sum(self.numerator, typed, derived, missing)
+        den = _sum(self.denominator, typed, derived, missing)
         if missing:
             return None, Reason(
                 gettext_noop("Missing: %(elements)s"), {"elements": "、".join(dict.fromkeys(missing))}
@@ -193,6 +181,19 @@ class IndicatorSpec:
         else:
             result = self.indicator.factor * num
         return result.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP), ""
+
+
+def _sum(elements, typed: dict, derived: dict, missing: list[str]) -> Decimal:
+    """Σ of ``elements`` (code, name, is_derived): a derived value absent counts 0, a typed one absent is missing
+    (its name is added to ``missing``)."""
+    total = Decimal(0)
+    for code, name, is_derived in elements:
+        value = derived.get(code, Decimal(0)) if is_derived else typed.get(code)
+        if value is None:
+            missing.append(name)
+        else:
+            total += value
+    return total
 
 
 def _pilot_window(pilot: PilotDesignation | None, year: int, reported_years: list[int]):
