@@ -12,7 +12,7 @@ of those reports stamped with this write's ``now`` are exactly the ones it wrote
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -79,22 +79,33 @@ def copy_history(
             cursor.execute(sql + f"({', '.join(['%s'] * len(chunk))})", [*fixed, *chunk])
 
 
-def _insert_rows(connection, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """``INSERT INTO table (columns)`` of ``rows``: ``COPY`` on PostgreSQL, a prepared ``executemany`` elsewhere."""
+def column_types(model, names: Sequence[str], connection) -> list[str]:
+    """The PostgreSQL type names of ``model``'s fields ``names`` (``numeric``, ``bigint``, ``varchar`` …), as
+    ``copy_rows`` needs them."""
+    return [model._meta.get_field(name).db_type(connection).split("(")[0] for name in names]
+
+
+def copy_rows(cursor, target: str, types: Sequence[str], rows: Iterable[tuple]) -> None:
+    """``COPY target FROM STDIN`` of ``rows`` in PostgreSQL's binary format (``types``: the columns' type names,
+    ``column_types``): psycopg encodes them in C and sends them as its buffer fills (the server stores them while
+    the caller produces the next ones), and the server parses no text."""
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(list(types))
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert_rows(connection, model, names: Sequence[str], rows: list[tuple]) -> None:
+    """``INSERT INTO`` ``model``'s table (fields ``names``) of ``rows``: ``COPY`` on PostgreSQL, a prepared
+    ``executemany`` elsewhere."""
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = _quoted(connection, [model._meta.get_field(name).column for name in names])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY: the driver formats the rows in C (executemany formats each statement client-side).
-            with cursor.cursor.copy(
-                f"COPY {quote(table)} ({_quoted(connection, columns)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(cursor, f"{table} ({columns})", column_types(model, names, connection), rows)
             return
-        sql = (
-            f"INSERT INTO {quote(table)} ({_quoted(connection, columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
         for start in range(0, len(rows), EXECUTEMANY_BATCH):
             cursor.executemany(sql, rows[start : start + EXECUTEMANY_BATCH])
 
@@ -116,8 +127,8 @@ def insert_values(rows: list[NewValue], *, now: datetime, user_id: int | None, r
     names = ("report", "element", "value", "comment", "updated_at")
     _insert_rows(
         connection,
-        meta.db_table,
-        [meta.get_field(name).column for name in names],
+        DataValue,
+        names,
         [(report, element, decimal(value), comment, stamp) for report, element, value, comment in rows],
     )
     copy_history(
@@ -151,7 +162,6 @@ def update_values(rows: list[ChangedValue], *, now: datetime, user_id: int | Non
     with connection.cursor() as cursor:
         for start in range(0, len(params), EXECUTEMANY_BATCH):
             cursor.executemany(sql, params[start : start + EXECUTEMANY_BATCH])
-    _source, target = _history_columns(DataValue)
     tracked = [field.attname for field in DataValue.history.model.tracked_fields]
     position = {"id": 0, "report_id": 1, "element_id": 2, "value": 3, "comment": 4, "updated_at": 5}
     picks = [position[name] for name in tracked]  # a newly tracked field fails here, loudly
@@ -159,5 +169,4 @@ def update_values(rows: list[ChangedValue], *, now: datetime, user_id: int | Non
     for pk, report_id, element_id, value, comment in rows:
         full = (pk, report_id, element_id, decimal(value), comment, stamp)
         history_rows.append((*(full[index] for index in picks), stamp, user_id, reason, "~"))
-    table = DataValue.history.model._meta.db_table
-    _insert_rows(connection, table, target, history_rows)
+    _insert_rows(connection, DataValue.history.model, [*tracked, *HISTORY_EXTRA], history_rows)

@@ -6,7 +6,8 @@ The package: ``rules`` (the rules on loaded values, no database), ``inputs`` (th
 ``recompute(pairs)`` loads everything it needs in a constant number of queries, judges each indicator by its
 rule, and writes one ``IndicatorResult`` per indicator and one ``CountyYearScore`` per pair with upserts.
 Rows whose values did not change are not rewritten (``computed_at`` stays), so recomputing unchanged data
-changes nothing. Stale marks of the recomputed pairs are removed unless re-marked since the recompute began.
+changes nothing. The rows are written as they are judged (on PostgreSQL a binary ``COPY`` that the server stores
+while the next pairs are judged, straight into the table when nothing is stored for the pairs). Stale marks of the recomputed pairs are removed unless re-marked since the recompute began.
 
 Choices documented here:
 

@@ -89,10 +89,11 @@ class Evaluation:
                 self._reason = self._reason.format(settings.LANGUAGE_CODE)
         return self._reason
 
-    def reason_in_default_language(self) -> str:
-        """``reason``, called where the site's default language is already active (``_changed_rows``)."""
+    def reason_in(self, language: str) -> str:
+        """``reason`` in ``language``, which must be the active one (``store._Changes`` activates the site's
+        default language once for every row)."""
         if not isinstance(self._reason, str):
-            self._reason = self._reason.format(settings.LANGUAGE_CODE)
+            self._reason = self._reason.format(language)
         return self._reason
 
     def row(self) -> tuple:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,6 +14,7 @@ from config.perf import collector_paused
 from config.registry import derived_values
 from counties.models import County, PilotDesignation
 
+from ..bulk import column_types, copy_rows
 from ..models import (
     AnnualReport,
     CountyYearScore,
@@ -87,16 +89,19 @@ class Catalogue:
         return self._year(year)[2]
 
 
-def _judge(pairs, catalogue: Catalogue, values: Values, reported, pilots) -> dict:
-    evaluations = {}
+def _judge(pairs, catalogue: Catalogue, values: Values, reported, pilots):
+    """``((county_id, year), [(indicator, evaluation), …])`` for each pair, one pair at a time (a generator: a
+    recompute writes the rows of one pair while the next is judged)."""
     for county_id, year in pairs:
         pilot = pilots.get(county_id)
         years = reported[county_id]
-        evaluations[(county_id, year)] = [
-            (spec.indicator, evaluate(spec, values, county_id, year, pilot=pilot, reported_years=years))
-            for spec in catalogue.specs_for(year)
-        ]
-    return evaluations
+        yield (
+            (county_id, year),
+            [
+                (spec.indicator, evaluate(spec, values, county_id, year, pilot=pilot, reported_years=years))
+                for spec in catalogue.specs_for(year)
+            ],
+        )
 
 
 def evaluate_pairs(
@@ -108,40 +113,45 @@ def evaluate_pairs(
         return {}
     values, reported, pilots = _load(pairs)
     scored = sorted((c, y) for c, y in pairs if y in reported[c])
-    return _judge(scored, Catalogue(), values, reported, pilots)
+    return dict(_judge(scored, Catalogue(), values, reported, pilots))
 
 
-def _upsert(model, unique: list[str], fields: list[str], rows: list[tuple]) -> None:
+def _upsert(model, unique: list[str], fields: list[str], rows: Iterable[tuple], *, new: bool) -> None:
     """``INSERT … ON CONFLICT (unique) DO UPDATE SET fields`` of ``rows`` (tuples of ``unique + fields`` values
-    already adapted to the database) in one statement: on PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)``
-    (one array parameter per column), elsewhere one prepared ``executemany``. Model instances and SQL compilation
-    per row were most of the cost of ``bulk_create(update_conflicts=True)``."""
-    if not rows:
+    already adapted to the database; any iterable, consumed as it is written). ``new`` says no row of these keys is
+    stored (the counties are locked): on PostgreSQL the rows are then copied straight into the table, otherwise
+    into a temporary table merged in one statement; elsewhere one prepared ``executemany``. The database stores
+    the rows already sent while the next ones are produced. Model instances and SQL compilation per row were most
+    of the cost of ``bulk_create(update_conflicts=True)``."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return
+    rows = chain([first], rows)
     quote = connection.ops.quote_name
     meta = model._meta
-    names = [*unique, *fields]
     keys = [quote(meta.get_field(name).column) for name in unique]
     columns = [quote(meta.get_field(name).column) for name in fields]
+    names = ", ".join(keys + columns)
+    table = quote(meta.db_table)
     conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
         f"{column} = EXCLUDED.{column}" for column in columns
     )
-    insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(keys + columns)})"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY into a temporary table, then one merge: the driver formats the rows in C.
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS scoring_rows (LIKE {quote(meta.db_table)}) ON COMMIT DROP"
-            )
-            cursor.execute(f"ALTER TABLE scoring_rows DROP COLUMN IF EXISTS {quote(meta.pk.column)}")
-            with cursor.cursor.copy(f"COPY scoring_rows ({', '.join(keys + columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"{insert} SELECT {', '.join(keys + columns)} FROM scoring_rows {conflict}; DROP TABLE scoring_rows"
-            )
-        else:
-            cursor.executemany(f"{insert} VALUES ({', '.join(['%s'] * len(names))}) {conflict}", rows)
+        if connection.vendor != "postgresql":
+            placeholders = ", ".join(["%s"] * len(keys + columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {conflict}", rows)
+            return
+        types = column_types(model, [*unique, *fields], connection)
+        if new:
+            copy_rows(cursor, f"{table} ({names})", types, rows)
+            return
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS scoring_rows (LIKE {table}) ON COMMIT DROP")
+        cursor.execute(f"ALTER TABLE scoring_rows DROP COLUMN IF EXISTS {quote(meta.pk.column)}")
+        copy_rows(cursor, f"scoring_rows ({names})", types, rows)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM scoring_rows {conflict}; DROP TABLE scoring_rows"
+        )
 
 
 def _with_later_years(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -189,32 +199,69 @@ def _unchanged(found, evaluation: Evaluation, *, rewrite_reasons: bool) -> bool:
         return False
     if evaluation.determined and not rewrite_reasons:
         return True
-    return found[1][4] == evaluation.reason_in_default_language()
+    return found[1][4] == evaluation.reason_in(settings.LANGUAGE_CODE)
 
 
-def _changed_rows(
-    evaluations, digests, catalogue, existing_results, existing_scores, computed_at, *, rewrite_reasons
-):
-    """The result and score rows to upsert (tuples) and the keys of every result still judged."""
-    results_to_write, scores_to_write, keep_results = [], [], set()
-    with translation.override(settings.LANGUAGE_CODE):
-        for (county_id, year), judged in evaluations.items():
-            written = len(results_to_write)
-            for indicator, evaluation in judged:
-                key = (county_id, year, indicator.pk)
-                keep_results.add(key)
-                if not _unchanged(existing_results.get(key), evaluation, rewrite_reasons=rewrite_reasons):
-                    reason = evaluation.reason_in_default_language()
-                    row = (county_id, year, indicator.pk, *evaluation.row(), reason, computed_at)
-                    results_to_write.append(row)
-            data = score_of(judged, catalogue.bands_for(year))
-            stored = (*(data[name] for name in SCORE_FIELDS), digests[(county_id, year)])
-            found = existing_scores.get((county_id, year))
-            # The score row is rewritten (its computed_at moves) whenever a result of its pair is: pages key their
-            # caches on the scores alone (``indicators.pagecache``).
-            if found is None or found[1] != stored or len(results_to_write) > written:
-                scores_to_write.append((county_id, year, *stored, computed_at))
-    return results_to_write, scores_to_write, keep_results
+class _Changes:
+    """What a recompute writes, produced while it is written: ``results()`` yields the result rows (tuples) that
+    changed, judging pair after pair; once it is exhausted ``scores`` holds the score rows to write and ``kept``
+    the key of every result still judged."""
+
+    def __init__(
+        self, evaluations, digests, catalogue, stored_results, stored_scores, computed_at, *, rewrite
+    ):
+        self.evaluations = evaluations
+        self.digests = digests
+        self.catalogue = catalogue
+        self.stored_results = stored_results
+        self.stored_scores = stored_scores
+        self.computed_at = computed_at
+        self.rewrite = rewrite
+        self.scores: list[tuple] = []
+        self.kept: set[tuple[int, int, int]] = set()
+
+    def results(self):
+        language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            if not self.stored_results:  # nothing stored for these pairs: every result is new
+                yield from self._new_results(language)
+                return
+            for (county_id, year), judged in self.evaluations:
+                changed = False
+                for indicator, evaluation in judged:
+                    key = (county_id, year, indicator.id)
+                    self.kept.add(key)
+                    if not _unchanged(self.stored_results.get(key), evaluation, rewrite_reasons=self.rewrite):
+                        changed = True
+                        yield (*key, *evaluation.row(), evaluation.reason_in(language), self.computed_at)
+                self._score(county_id, year, judged, changed)
+
+    def _new_results(self, language: str):
+        """``results()`` when nothing is stored: no comparison, no keys to keep."""
+        computed_at = self.computed_at
+        for (county_id, year), judged in self.evaluations:
+            for indicator, e in judged:
+                yield (
+                    county_id,
+                    year,
+                    indicator.id,
+                    e.value,
+                    e.previous_value,
+                    e.target,
+                    e.status,
+                    e.reason_in(language),
+                    computed_at,
+                )
+            self._score(county_id, year, judged, True)
+
+    def _score(self, county_id: int, year: int, judged, results_changed: bool) -> None:
+        data = score_of(judged, self.catalogue.bands_for(year))
+        stored = (*(data[name] for name in SCORE_FIELDS), self.digests[(county_id, year)])
+        found = self.stored_scores.get((county_id, year))
+        # The score row is rewritten (its computed_at moves) whenever a result of its pair is: pages key their
+        # caches on the scores alone (``indicators.pagecache``).
+        if found is None or found[1] != stored or results_changed:
+            self.scores.append((county_id, year, *stored, self.computed_at))
 
 
 @transaction.atomic
@@ -260,24 +307,33 @@ def _score(pairs: set[tuple[int, int]], started, *, rewrite_reasons: bool) -> in
         for pair in scored
         if rewrite_reasons or pair not in existing_scores or existing_scores[pair][1][-1] != digests[pair]
     ]
-    evaluations = _judge(judge, catalogue, values, reported, pilots)
     unreported = pairs.difference(scored)
     existing_results = _stored_results(county_ids, years, unreported.union(judge))
     computed_at = IndicatorResult._meta.get_field("computed_at").get_db_prep_value(started, connection)
-    results_to_write, scores_to_write, keep_results = _changed_rows(
-        evaluations,
+    changes = _Changes(
+        _judge(judge, catalogue, values, reported, pilots),
         digests,
         catalogue,
         existing_results,
         existing_scores,
         computed_at,
-        rewrite_reasons=rewrite_reasons,
+        rewrite=rewrite_reasons,
     )
     _upsert(
-        IndicatorResult, ["county", "year", "indicator"], [*RESULT_FIELDS, "computed_at"], results_to_write
+        IndicatorResult,
+        ["county", "year", "indicator"],
+        [*RESULT_FIELDS, "computed_at"],
+        changes.results(),
+        new=not existing_results,
     )
-    _upsert(CountyYearScore, ["county", "year"], [*SCORE_COLUMNS, "computed_at"], scores_to_write)
-    obsolete_results = [pk for key, (pk, _stored_row) in existing_results.items() if key not in keep_results]
+    _upsert(
+        CountyYearScore,
+        ["county", "year"],
+        [*SCORE_COLUMNS, "computed_at"],
+        changes.scores,
+        new=not existing_scores,
+    )
+    obsolete_results = [pk for key, (pk, _stored_row) in existing_results.items() if key not in changes.kept]
     if obsolete_results:
         IndicatorResult.objects.filter(pk__in=obsolete_results).delete()
     obsolete_scores = [pk for pair, (pk, _stored_row) in existing_scores.items() if pair in unreported]

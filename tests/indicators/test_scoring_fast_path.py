@@ -178,23 +178,73 @@ def test_a_recompute_with_unchanged_inputs_judges_nothing_and_writes_nothing(var
     assert not [q for q in queries.captured_queries if IndicatorResult._meta.db_table in q["sql"]]
 
 
-def test_writes_are_one_prepared_statement_per_table_whatever_the_number_of_rows(pilot):
+def _writes(queries, copies) -> list[str]:
+    """The writes of a recompute: captured statements that insert, plus one ``COPY`` per call of ``copy_rows``
+    (psycopg's copy is not a captured query)."""
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    return inserts + [f"COPY {call.args[1]}" for call in copies.call_args_list]
+
+
+def test_writes_are_one_statement_per_table_whatever_the_number_of_rows(pilot):
     codes = ["150121", "150122", "150123", "150124", "150125", "150221"]
     make_report(codes[0], 2024)
-    with CaptureQueriesContext(connection) as few:
+    with (
+        CaptureQueriesContext(connection) as few,
+        mock.patch.object(store, "copy_rows", wraps=store.copy_rows),
+    ):
         recompute(all_pairs())
     for code in codes[1:]:
         make_report(code, 2023, lower_year_values(GOOD_VALUES))
         make_report(code, 2024)
     IndicatorResult.objects.all().delete()
     CountyYearScore.objects.all().delete()
-    with CaptureQueriesContext(connection) as many:
+    with (
+        CaptureQueriesContext(connection) as many,
+        mock.patch.object(store, "copy_rows", wraps=store.copy_rows) as copies,
+    ):
         assert recompute(all_pairs()) == 1 + 5 * 2
-    inserts = [q["sql"] for q in many.captured_queries if "INSERT" in q["sql"]]
-    assert len(inserts) == 2
-    assert all("ON CONFLICT" in sql for sql in inserts)
+    writes = _writes(many, copies)
+    if connection.vendor == "postgresql":
+        # Nothing stored for these pairs: each table's rows are copied straight into it.
+        tables = [connection.ops.quote_name(m._meta.db_table) for m in (IndicatorResult, CountyYearScore)]
+        assert [sql.split()[:2] for sql in writes] == [["COPY", table] for table in tables]
+    else:
+        assert len(writes) == 2 and all("ON CONFLICT" in sql for sql in writes)
     assert len(many) == len(few)
     assert IndicatorResult.objects.count() == 11 * Indicator.objects.count()
+
+    DataValue.objects.filter(element__code="population").update(value=Decimal(1))
+    with (
+        CaptureQueriesContext(connection) as changed,
+        mock.patch.object(store, "copy_rows", wraps=store.copy_rows) as copies,
+    ):
+        recompute(all_pairs())
+    merges = [sql for sql in _writes(changed, copies) if "ON CONFLICT" in sql]
+    assert len(merges) == 2  # stored rows: one upsert per table (on PostgreSQL from a copied temporary table)
+    assert len(changed) <= len(many) + 3 * 2  # at most a temporary table made, altered and merged per table
+
+
+def test_results_are_deleted_with_their_indicator_or_county(pilot):
+    """Results are derived rows without database constraints (``IndicatorResult``): the ORM deletes them with
+    what they refer to, and the recompute with the years no longer reported."""
+    make_report("150121", 2023, lower_year_values(GOOD_VALUES))
+    make_report("150122", 2024)
+    recompute(all_pairs())
+    indicator = Indicator.objects.get(code="hightech_certification")
+    assert IndicatorResult.objects.filter(indicator=indicator).count() == 2
+    indicator.delete()
+    assert not IndicatorResult.objects.filter(indicator_id=indicator.pk).exists()
+
+    county = factories.county("150122")
+    county.reports.get().delete()
+    recompute([(county.pk, 2024)])
+    assert not IndicatorResult.objects.filter(county=county).exists()
+    assert not CountyYearScore.objects.filter(county=county).exists()
+
+    stray = IndicatorResult.objects.filter(county__code="150121").first()
+    IndicatorResult.objects.filter(pk=stray.pk).update(county=county)
+    county.delete()
+    assert not IndicatorResult.objects.filter(pk=stray.pk).exists()
 
 
 def test_rewrite_reasons_formats_and_fixes_every_reason(pilot):
