@@ -41,10 +41,8 @@ def _settle() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-        try:
-            cursor.execute(
-                "CHECKPOINT"
-            )  # superuser or pg_checkpoint only: a scratch database's owner may not
+        try:  # CHECKPOINT needs a superuser or pg_checkpoint: a scratch database's owner may be neither
+            cursor.execute("CHECKPOINT")
         except Exception:  # noqa: BLE001
             pass
 
@@ -70,7 +68,7 @@ class Rounds:
 def _flush(*models) -> None:
     """Empty the tables of ``models`` as a fresh installation has them: ``TRUNCATE`` on PostgreSQL (a ``DELETE``
     leaves every row dead in the table and its indexes until autovacuum passes, and each insert of the same key
-    then visits them: ``_deleted`` measures that case), ``DELETE`` on SQLite (which has no dead rows)."""
+    then visits them: ``_recompute_from_empty(delete=True)`` measures that case), ``DELETE`` on SQLite (which has no dead rows)."""
     from django.core.management.color import no_style
     from django.db import connection
 

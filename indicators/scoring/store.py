@@ -223,9 +223,6 @@ class _Changes:
     def results(self):
         language = settings.LANGUAGE_CODE
         with translation.override(language):
-            if not self.stored_results:  # nothing stored for these pairs: every result is new
-                yield from self._new_results(language)
-                return
             for (county_id, year), judged in self.evaluations:
                 changed = False
                 for indicator, evaluation in judged:
@@ -235,24 +232,6 @@ class _Changes:
                         changed = True
                         yield (*key, *evaluation.row(), evaluation.reason_in(language), self.computed_at)
                 self._score(county_id, year, judged, changed)
-
-    def _new_results(self, language: str):
-        """``results()`` when nothing is stored: no comparison, no keys to keep."""
-        computed_at = self.computed_at
-        for (county_id, year), judged in self.evaluations:
-            for indicator, e in judged:
-                yield (
-                    county_id,
-                    year,
-                    indicator.id,
-                    e.value,
-                    e.previous_value,
-                    e.target,
-                    e.status,
-                    e.reason_in(language),
-                    computed_at,
-                )
-            self._score(county_id, year, judged, True)
 
     def _score(self, county_id: int, year: int, judged, results_changed: bool) -> None:
         data = score_of(judged, self.catalogue.bands_for(year))
