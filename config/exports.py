@@ -14,6 +14,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -76,6 +77,42 @@ def _style_of(worksheet, number_format: str):
     return prototype._style
 
 
+def _write_rows_through(worksheet, styles: dict[int, object]) -> None:
+    """Make ``worksheet.append`` turn a row of raw values into cells in one pass: each value made plain
+    (``_plain``), numbers in a formatted column given that column's style.
+
+    openpyxl's write-only sheet turns each appended row into cells with ``_values_to_row``, reusing one cell
+    for unstyled values; a styled cell passed in instead costs a new object and a raised ``ValueError`` each.
+    This replacement reuses one cell per formatted column as well (each cell is serialised as soon as it is
+    yielded). It replaces a private method of openpyxl 3.1's ``WriteOnlyWorksheet``; the version is pinned
+    and ``tests/config/test_exports.py`` checks the values and formats read back.
+    """
+    plain = WriteOnlyCell(worksheet)
+    styled = {}
+    for position, style in styles.items():
+        styled[position + 1] = cell = WriteOnlyCell(worksheet)
+        cell._style = style
+
+    def values_to_row(values, row_idx):
+        nonlocal plain
+        for column, value in enumerate(values, 1):
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                value = _plain(value)
+                if value is None:
+                    continue
+                cell = styled.get(column, plain) if type(value) in NUMBER_TYPES else plain
+                cell.value = value
+            cell.column = column
+            cell.row = row_idx
+            yield cell
+            if cell is plain and plain.has_style:  # a date took a date format: the next value starts plain
+                plain = WriteOnlyCell(worksheet)
+
+    worksheet._values_to_row = values_to_row
+
+
 def _header(worksheet, sheet: AuditSheet) -> None:
     widths = sheet._by_index(sheet.widths)
     for position, header in enumerate(sheet.headers):
@@ -96,20 +133,17 @@ def write_sheets(sheets: Iterable[AuditSheet], out) -> None:
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(escape_cell(str(sheet.title))[:31])
-        formatted = sorted(
-            (position, _style_of(worksheet, number_format))
-            for position, number_format in sheet._by_index(sheet.number_formats).items()
+        _write_rows_through(
+            worksheet,
+            {
+                position: _style_of(worksheet, number_format)
+                for position, number_format in sheet._by_index(sheet.number_formats).items()
+            },
         )
         _header(worksheet, sheet)
         count = 0
         for row in sheet.rows:
-            cells = [_plain(value) for value in row]
-            for position, style in formatted:
-                if position < len(cells) and type(cells[position]) in NUMBER_TYPES:
-                    cell = WriteOnlyCell(worksheet, cells[position])
-                    cell._style = style
-                    cells[position] = cell
-            worksheet.append(cells)
+            worksheet.append(row if isinstance(row, (list, tuple)) else list(row))
             count += 1
         if sheet.headers:
             worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{count + 1}"
