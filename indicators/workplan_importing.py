@@ -86,6 +86,28 @@ class TaskImporter(Importer):
     app_label, kind = APP_LABEL, KIND
     refusals = (PermissionDenied, ValidationError, PortalError, services.ReportLocked)
 
+    preview_headers = (
+        gettext_lazy("County"),
+        gettext_lazy("Year"),
+        gettext_lazy("Task"),
+        gettext_lazy("Status"),
+    )
+
+    def preview_rows(self, plan: TaskPlan, result: ImportResult) -> list[dict]:
+        return [
+            {
+                "row": line["row"],
+                "action": line["action"],
+                "cells": [
+                    line["county"].name,
+                    line["year"],
+                    f"{line['task'].code} {line['task'].name}",
+                    line["status"],
+                ],
+            }
+            for line in sorted(plan.preview, key=lambda line: line["row"])
+        ]
+
     def schema(self) -> Schema:
         return Schema(
             COLUMNS, ignore_for_blank=frozenset({"county_code", "county_name", "year", "task_code"})
@@ -175,7 +197,14 @@ class TaskImporter(Importer):
                 action = "changed"
             setattr(result, action, getattr(result, action) + 1)
             plan.preview.append(
-                {"row": row.number, "county": county, "year": year, "task": task, "action": action}
+                {
+                    "row": row.number,
+                    "county": county,
+                    "year": year,
+                    "task": task,
+                    "status": str(TaskStatus(entry.status).label),
+                    "action": action,
+                }
             )
             if action != "unchanged":
                 plan.entries[(county.pk, year)][task.code] = entry

@@ -108,11 +108,24 @@ def schema() -> Schema:
 class FindingPlan:
     create: list[tuple] = field(default_factory=list)  # (county, inspection key, fields)
     update: list[tuple] = field(default_factory=list)  # (finding, fields)
+    preview: list[dict] = field(default_factory=list)  # one line per checked row (``preview_rows``)
 
 
 class FindingImporter(Importer):
     app_label, kind = APP_LABEL, KIND
     refusals = (PermissionDenied, PortalError)
+
+    preview_headers = (
+        gettext_lazy("County"),
+        gettext_lazy("Inspection date"),
+        gettext_lazy("Kind of inspection"),
+        gettext_lazy("Severity"),
+        gettext_lazy("Problem"),
+        gettext_lazy("Deadline"),
+    )
+
+    def preview_rows(self, plan: FindingPlan, result: ImportResult) -> list[dict]:
+        return sorted(plan.preview, key=lambda line: line["row"])
 
     def schema(self) -> Schema:
         return schema()
@@ -174,15 +187,18 @@ class FindingImporter(Importer):
             finding = existing.get((*key, fields["description"]))
             if finding is None:
                 plan.create.append((county, key, fields))
+                plan.preview.append(_preview_line(row, "created", county, key, fields))
                 continue
             changes = {name: fields[name] for name in CHANGEABLE if getattr(finding, name) != fields[name]}
             if not changes:
+                plan.preview.append(_preview_line(row, "unchanged", county, key, fields))
                 continue
             if finding.status == FindingStatus.CLOSED:
                 row.problem("description", _("This finding is closed: it can no longer be changed."))
                 result.problems.extend(row.problems[-1:])
                 continue
             plan.update.append((finding, changes))
+            plan.preview.append(_preview_line(row, "changed", county, key, fields))
 
     def apply(self, plan: FindingPlan, result: ImportResult) -> None:
         inspections: dict[tuple, Inspection] = {}
@@ -199,6 +215,23 @@ class FindingImporter(Importer):
             services.create_finding(user=self.user, inspection=inspection, fields=fields)
         for finding, changes in plan.update:
             services.update_finding(user=self.user, finding=finding, fields=changes)
+
+
+def _preview_line(row, action: str, county, key: tuple, fields: dict) -> dict:
+    _county_id, date, kind = key
+    description = fields["description"]
+    return {
+        "row": row.number,
+        "action": action,
+        "cells": [
+            county.name,
+            date.isoformat(),
+            str(InspectionKind(kind).label),
+            str(Severity(fields["severity"]).label),
+            description if len(description) <= 80 else description[:79] + "…",
+            fields["deadline"].isoformat(),
+        ],
+    }
 
 
 def import_findings(user, source, *, file_name: str = "", dry_run: bool = False) -> ImportResult:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "inspections"
 
@@ -21,5 +21,5 @@ urlpatterns = [
     path("findings/<int:pk>/answer/", views.finding_answer, name="finding_answer"),
     path("findings/<int:pk>/step/", views.finding_step, name="finding_step"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("findings/import/", views.finding_import, name="finding_import"),
+    *import_views.PAGES.urls("findings/import/"),
 ]

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from config.access import is_region, require_region
 from config.errors import PortalError, message_for
 from config.evidence import evidence_response
-from config.excel.forms import ExcelUploadForm
 from config.pagecache import render_page
 from counties.scoping import get_county_or_404, get_in_scope_or_404, visible_counties, visible_leagues
 from indicators.exporting import xlsx_response
@@ -27,7 +26,6 @@ from indicators.models import IndicatorResult, ResultStatus
 from . import selectors, services
 from .audit import findings_sheet
 from .forms import AnswerForm, FileForm, FindingForm, InspectionForm, NewFindingForm, StepForm
-from .importing import import_findings
 from .models import (
     Colour,
     Finding,
@@ -421,26 +419,3 @@ def finding_step(request, pk):
             request, _("Done: the finding is now “%(status)s”.") % {"status": finding.get_status_display()}
         )
     return redirect(reverse("inspections:finding_detail", kwargs={"pk": finding.pk}))
-
-
-@login_required
-def finding_import(request):
-    """The findings list (问题清单) from Excel: the regional office only, all or nothing, optionally a check."""
-    require_region(request.user)
-    form = ExcelUploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        dry_run = request.POST.get("dry_run") == "1"
-        result = import_findings(
-            request.user, form.cleaned_data["data"], file_name=form.cleaned_data["file_name"], dry_run=dry_run
-        )
-        if result.ok and not dry_run:
-            messages.success(
-                request,
-                _(
-                    "Import complete: %(created)s findings added, %(changed)s changed, %(unchanged)s unchanged."
-                )
-                % {"created": result.created, "changed": result.changed, "unchanged": result.unchanged},
-            )
-            return redirect("inspections:finding_list")
-    return render(request, "inspections/finding_import.html", {"form": form, "result": result})

@@ -66,6 +66,17 @@ PUBLIC_OR_GENERIC = {
     "funding:import_preview",
     "funding:import_confirm",
     "funding:import_cancel",
+    # The preview, confirm and cancel steps of the kernel's import pages (config.excel.pages): the user's own
+    # staged upload; the upload pages themselves are in LIST_ROUTES, the attendee list's in OBJECT_ROUTES.
+    "indicators:task_import_preview",
+    "indicators:task_import_confirm",
+    "indicators:task_import_cancel",
+    "training:event_import_preview",
+    "training:event_import_confirm",
+    "training:event_import_cancel",
+    "inspections:finding_import_preview",
+    "inspections:finding_import_confirm",
+    "inspections:finding_import_cancel",
 }
 
 # Routes of one object of the victim county: (route name → kwargs builder), all must answer 403/404.
@@ -92,6 +103,9 @@ OBJECT_ROUTES = {
     "training:event_delete": lambda d: {"pk": d["event"].pk},
     "training:evidence_upload": lambda d: {"pk": d["event"].pk},
     "training:attendee_import": lambda d: {"pk": d["event"].pk},
+    "training:attendee_import_preview": lambda d: {"pk": d["event"].pk},
+    "training:attendee_import_confirm": lambda d: {"pk": d["event"].pk},
+    "training:attendee_import_cancel": lambda d: {"pk": d["event"].pk},
     "training:evidence_download": lambda d: {"pk": d["evidence"].pk},
     "training:evidence_delete": lambda d: {"pk": d["evidence"].pk},
     "funding:ledger": lambda d: {"code": VICTIM},

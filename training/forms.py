@@ -118,9 +118,3 @@ class EvidenceForm(BootstrapFormMixin, forms.Form):
         help_text=_("PDF, JPG, PNG or XLSX; checked by content."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.xlsx"}),
     )
-
-
-class UploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
-    )

@@ -144,6 +144,7 @@ class EventPlan:
 
     create: list[tuple] = field(default_factory=list)
     update: list[tuple] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)  # one line per checked row (``preview_rows``)
 
 
 @dataclass
@@ -213,6 +214,17 @@ class EventImporter(Importer):
     app_label, kind = APP_LABEL, "events"
     refusals = (ReportLocked, PermissionDenied, ValidationError)
 
+    preview_headers = (
+        gettext_lazy("County"),
+        gettext_lazy("Date"),
+        gettext_lazy("Kind"),
+        gettext_lazy("Title"),
+        gettext_lazy("Headcount"),
+    )
+
+    def preview_rows(self, plan: EventPlan, result: ImportResult) -> list[dict]:
+        return sorted(plan.preview, key=lambda line: line["row"])
+
     def schema(self) -> Schema:
         return _schema(EVENT_COLUMNS, EVENT_PARSERS, EVENT_REQUIRED)
 
@@ -223,7 +235,7 @@ class EventImporter(Importer):
             checked = _check_event(row, checks)
             result.problems.extend(row.problems)
             if checked is not None:
-                parsed.append(checked)
+                parsed.append((*checked, row.number))
         result.rows = len(sheet.rows)
         plan = _match_events(parsed, lock=lock)
         result.created, result.changed = len(plan.create), len(plan.update)
@@ -247,19 +259,36 @@ def _match_events(parsed, *, lock: bool) -> EventPlan:
     if not parsed:
         return plan
     events = TrainingEvent.objects.filter(
-        county__in={c for c, _f, _a in parsed}, date__in={f["date"] for _c, f, _a in parsed}
+        county__in={c for c, _f, _a, _r in parsed}, date__in={f["date"] for _c, f, _a, _r in parsed}
     ).prefetch_related("audiences")
     if lock:
         events = events.select_for_update(of=("self",))
     existing = {(e.county_id, e.date, e.title): e for e in events}
-    for county, fields, audiences in parsed:
+    for county, fields, audiences, row in parsed:
         event = existing.get((county.pk, fields["date"], fields["title"]))
         if event is None:
             plan.create.append((county, fields, audiences))
-            continue
-        current = {name: getattr(event, name) for name in fields}
-        if current != fields or {a.category: a.headcount for a in event.audiences.all()} != audiences:
+            action = "created"
+        elif {name: getattr(event, name) for name in fields} != fields or {
+            a.category: a.headcount for a in event.audiences.all()
+        } != audiences:
             plan.update.append((event, fields, audiences))
+            action = "changed"
+        else:
+            action = "unchanged"
+        plan.preview.append(
+            {
+                "row": row,
+                "action": action,
+                "cells": [
+                    county.name,
+                    fields["date"].isoformat(),
+                    str(EventKind(fields["kind"]).label),
+                    fields["title"],
+                    sum(audiences.values()),
+                ],
+            }
+        )
     return plan
 
 
@@ -283,6 +312,36 @@ class AttendeeImporter(Importer):
     def __init__(self, user, event: TrainingEvent):
         super().__init__(user)
         self.event = event
+
+    preview_headers = (
+        gettext_lazy("Attendee name"),
+        gettext_lazy("Employer"),
+        gettext_lazy("Audience category"),
+        gettext_lazy("Listed twice"),
+    )
+
+    def preview_rows(self, plan: list[Attendee], result: ImportResult) -> list[dict]:
+        return [
+            {
+                "row": attendee.row,
+                "action": "created",
+                "cells": [
+                    attendee.name,
+                    attendee.employer,
+                    str(AudienceCategory(attendee.category).label) if attendee.category else "",
+                    _("same as row %(row)s, counted once") % {"row": attendee.duplicate_of_row}
+                    if attendee.duplicate_of_row is not None
+                    else "",
+                ],
+            }
+            for attendee in plan
+        ]
+
+    def preview_note(self, plan: list[Attendee], result: ImportResult) -> str:
+        return _(
+            "Confirming replaces the %(count)s attendees listed now for this event, and its headcounts by the "
+            "unique attendees of the file."
+        ) % {"count": self.event.attendees.count()}
 
     def schema(self) -> Schema:
         return _schema(ATTENDEE_COLUMNS, ATTENDEE_PARSERS, {"name"})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "training"
 
@@ -10,14 +10,14 @@ urlpatterns = [
     path("", views.event_list, name="event_list"),
     path("new/", views.event_create, name="event_create"),
     path("progress/", views.progress, name="progress"),
-    path("import/", views.event_import, name="event_import"),
+    *import_views.EVENTS.urls("import/"),
     path("import/template.xlsx", views.event_template, name="event_template"),
     path("attendees/template.xlsx", views.attendee_template, name="attendee_template"),
     path("<int:pk>/", views.event_detail, name="event_detail"),
     path("<int:pk>/edit/", views.event_update, name="event_update"),
     path("<int:pk>/delete/", views.event_delete, name="event_delete"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
-    path("<int:pk>/attendees/", views.attendee_import, name="attendee_import"),
+    *import_views.ATTENDEES.urls("<int:pk>/attendees/"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]

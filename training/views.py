@@ -29,7 +29,7 @@ from indicators.freezing import is_year_frozen
 
 from . import importing, selectors, services
 from .audit import events_sheet
-from .forms import EventForm, EvidenceForm, UploadForm
+from .forms import EventForm, EvidenceForm
 from .models import AudienceCategory, EventEvidence, EventKind, TrainingEvent
 
 PAGE_SIZE = 25
@@ -231,41 +231,6 @@ def evidence_delete(request, pk):
     else:
         messages.success(request, _("The evidence file was removed."))
     return redirect("training:event_detail", pk=evidence.event_id)
-
-
-@login_required
-def attendee_import(request, pk):
-    event = _event(request, pk, for_change=True)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = importing.import_attendees(request.user, event, form.cleaned_data["file"])
-        if result.ok:
-            messages.success(
-                request,
-                _("%(n)s attendees imported; %(d)s listed twice were counted once.")
-                % {"n": result.created, "d": result.counts.get("duplicates", 0)},
-            )
-            return redirect("training:event_detail", pk=event.pk)
-    return render(request, "training/attendee_import.html", {"form": form, "event": event, "result": result})
-
-
-@login_required
-def event_import(request):
-    if not _may_create(request.user):
-        raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = importing.import_events(request.user, form.cleaned_data["file"])
-        if result.ok:
-            messages.success(
-                request,
-                _("Import complete: %(created)s events added, %(changed)s changed, %(unchanged)s unchanged.")
-                % {"created": result.created, "changed": result.changed, "unchanged": result.unchanged},
-            )
-            return redirect("training:event_list")
-    return render(request, "training/event_import.html", {"form": form, "result": result})
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:

@@ -33,13 +33,14 @@ and the work-plan tasks are next) means filling in this pattern — nothing else
     result = run_import(LedgerImporter(user), uploaded, file_name=name, dry_run=False)
     result.ok, result.problems (first 200, .omitted), result.created, result.batch
 
-The web page shows ``result.problems`` (``config/excel`` has the upload form and, for previewed imports, the
+The web pages are upload → preview → confirm (``pages.ImportPages``, or an app's own preview page on the same
 staging store); the management command uses ``counties.cli.ImportCommandMixin.run_import_command``.
 
 Modules: ``limits`` (archive checks before parsing, ``Limits``), ``reader`` (``Column``, ``Schema``,
 ``read_sheet``: active visible sheet, header detection, formulas and long text refused), ``problems``
 (``Problem``, ``ProblemList``, ``ImportResult``), ``runner`` (``Importer``, ``run_import``, ``ImportRefused``),
-``cells`` (``escape_cell`` / ``unescape_cell``), ``staging`` (one staged upload per user; ``StagedUpload`` for the preview and confirm views), ``forms``.
+``cells`` (``escape_cell`` / ``unescape_cell``), ``staging`` (one staged upload per user; ``StagedUpload`` for the preview and confirm views), ``forms``,
+``pages`` (``ImportPages``: the upload, preview, confirm and cancel views of an import).
 Value parsing is ``config.parsing`` (the same strict rules as the forms).
 """
 

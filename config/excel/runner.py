@@ -89,6 +89,18 @@ class Importer:
         """Write ``plan``; ``result.batch`` is already recorded. Raise ``ImportRefused`` to roll back."""
         raise NotImplementedError
 
+    #: The preview's column headings (lazy translations), one per cell of ``preview_rows``.
+    preview_headers: tuple = ()
+
+    def preview_rows(self, plan: Any, result: ImportResult) -> list[dict]:
+        """One JSON-ready line per row of a checked file for the preview page: ``row`` (its number), ``action``
+        (``"created"``, ``"changed"`` or ``"unchanged"``) and ``cells`` (texts under ``preview_headers``)."""
+        return []
+
+    def preview_note(self, plan: Any, result: ImportResult) -> str:
+        """A warning shown above the preview's confirm button (``""``: none)."""
+        return ""
+
     def empty_plan(self, result: ImportResult) -> Any:
         """The plan shown when the file is refused before any row was checked."""
         return None

@@ -207,3 +207,23 @@ def test_excel_template_round_trip_through_the_upload_page(browser, pilot, tmp_p
     browser.submit("#confirm-button", "import-done")
     report = AnnualReport.objects.get(county__code=COUNTY, year=year)
     assert report.values.count() >= len(COMPLETE)
+
+
+def test_region_imports_a_findings_list_previews_it_and_confirms(browser, tmp_path):
+    from inspections.models import Finding
+    from tests.inspections.test_import import workbook
+
+    factories.county("150122")
+    factories.region_user(username="region_f", password=PASSWORD)
+    browser.login("region_f", PASSWORD)
+    browser.visit("/inspections/findings/import/", "findings-import")
+    path = tmp_path / "问题清单.xlsx"
+    path.write_bytes(workbook())
+    browser.page.set_input_files('#upload-form input[type="file"]', str(path))
+    browser.submit("#upload-button", "findings-preview")
+    assert browser.page.locator("#count-created").inner_text() == "3"
+    assert browser.page.locator("#preview-rows tbody tr").count() == 3
+    assert not Finding.objects.exists()
+    browser.submit("#confirm-import", "findings-landed")
+    assert Finding.objects.count() == 3
+    assert "/inspections/findings/" in browser.page.url

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
@@ -14,6 +13,7 @@ from indicators.services.workplan import TaskEntry, save_task_progress
 from indicators.workplan_exports import TEMPLATE_CODES, TEMPLATE_LABELS, template_sheet
 from indicators.workplan_importing import import_tasks
 from tests import factories
+from tests.import_pages import confirm, upload_and_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -148,23 +148,20 @@ def test_the_command_lists_problems_and_exits_non_zero(tmp_path, county_staff, p
     assert "progress" in err.getvalue()
 
 
-def test_the_import_page(client_for, county_staff, pilot):
+def test_the_import_pages_preview_then_land(client_for, county_staff, pilot):
     client = client_for(county_staff)
-    assert client.get(reverse("indicators:task_import")).status_code == 200
-    checked = client.post(
-        reverse("indicators:task_import"),
-        {"file": SimpleUploadedFile("t.xlsx", workbook(ROWS)), "dry_run": "1"},
-    )
-    assert checked.status_code == 200 and not TaskProgress.objects.exists()
-    landed = client.post(
-        reverse("indicators:task_import"), {"file": SimpleUploadedFile("t.xlsx", workbook(ROWS))}
-    )
+    url = reverse("indicators:task_import")
+    assert client.get(url).status_code == 200
+    preview = upload_and_preview(client, url, workbook(ROWS))
+    shown = preview.context["preview"]
+    assert shown["ok"] and shown["created"] == 2 and not TaskProgress.objects.exists()
+    assert [row["action"] for row in shown["rows"]] == ["created", "created", "unchanged"]  # 未开展 = nothing
+    assert [row["cells"][:2] for row in shown["rows"]] == [["土默特左旗", 2024]] * 3
+    landed = confirm(client, preview)
     assert landed.status_code == 302 and TaskProgress.objects.count() == 2
-    refused = client.post(
-        reverse("indicators:task_import"),
-        {"file": SimpleUploadedFile("t.xlsx", workbook([("150121", "", 2024, "bogus", "推进中", "", "")]))},
-    )
-    assert refused.status_code == 200 and "bogus" in refused.content.decode()
+    refused = upload_and_preview(client, url, workbook([("150121", "", 2024, "bogus", "推进中", "", "")]))
+    assert not refused.context["preview"]["ok"] and "bogus" in refused.content.decode()
+    assert refused.context["confirm_url"] not in refused.content.decode()
 
 
 def test_auditors_and_league_staff_may_not_import(client_for, auditor, pilot):

@@ -126,15 +126,19 @@ def test_command_and_dry_run(region, tmp_path, capsys):
         call_command("import_findings", str(bad), "--user", region.username)
 
 
-def test_the_import_page(client_for, region, county_staff):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def test_the_import_pages_preview_then_land(client_for, region, county_staff):
+    from tests.import_pages import confirm, upload_and_preview
 
-    assert client_for(county_staff).get(reverse("inspections:finding_import")).status_code == 403
+    url = reverse("inspections:finding_import")
+    assert client_for(county_staff).get(url).status_code == 403
+    assert client_for(county_staff).post(reverse("inspections:finding_import_confirm")).status_code == 403
     client = client_for(region)
-    upload = SimpleUploadedFile("list.xlsx", workbook())
-    response = client.post(reverse("inspections:finding_import"), {"file": upload, "dry_run": "1"})
-    assert response.status_code == 200 and Finding.objects.count() == 0
-    response = client.post(
-        reverse("inspections:finding_import"), {"file": SimpleUploadedFile("l.xlsx", workbook())}
-    )
-    assert response.status_code == 302 and Finding.objects.count() == 3
+    preview = upload_and_preview(client, url, workbook())
+    shown = preview.context["preview"]
+    assert (shown["created"], shown["changed"], shown["unchanged"]) == (3, 0, 0)
+    assert Finding.objects.count() == 0
+    response = confirm(client, preview)
+    assert response.status_code == 302 and response["Location"] == reverse("inspections:finding_list")
+    assert Finding.objects.count() == 3
+    again = upload_and_preview(client, url, workbook()).context["preview"]
+    assert [row["action"] for row in again["rows"]] == ["unchanged"] * 3

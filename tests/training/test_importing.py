@@ -153,34 +153,72 @@ def test_attendee_sheet_with_chinese_headings_only(county_staff, event_factory):
     assert event.audiences.get().headcount == 1
 
 
-def test_import_pages_show_every_problem_or_land(client_for, county_staff, event_factory):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def test_import_pages_preview_every_problem_or_the_rows_and_land_on_confirmation(
+    client_for, county_staff, event_factory
+):
     from django.urls import reverse
 
+    from tests.import_pages import confirm, upload_and_preview
+
     client = client_for(county_staff)
+    url = reverse("training:event_import")
     assert client.get(reverse("training:event_template")).content.startswith(b"PK\x03\x04")
     bad = workbook_bytes([["150121", "昨天", "培训", "培训", "", "", "", "", "", "10", ""]])
-    response = client.post(reverse("training:event_import"), {"file": SimpleUploadedFile("e.xlsx", bad)})
-    assert response.status_code == 200
-    assert [(p.row, p.column[0]) for p in response.context["result"].problems] == [(3, "B")]
-    assert "昨天" in response.content.decode()
-    response = client.post(
-        reverse("training:event_import"), {"file": SimpleUploadedFile("e.xlsx", workbook_bytes(GOOD_ROWS))}
-    )
-    assert response.status_code == 302 and TrainingEvent.objects.count() == 2
+    preview = upload_and_preview(client, url, bad)
+    assert [(p["row"], p["column"][0]) for p in preview.context["preview"]["problems"]] == [(3, "B")]
+    assert "昨天" in preview.content.decode()
+    assert preview.context["confirm_url"] not in preview.content.decode()
+    preview = upload_and_preview(client, url, workbook_bytes(GOOD_ROWS))
+    shown = preview.context["preview"]
+    assert (shown["created"], shown["changed"], shown["unchanged"]) == (2, 0, 0)
+    assert [row["action"] for row in shown["rows"]] == ["created", "created"]
+    assert not TrainingEvent.objects.exists()  # nothing lands before the confirmation
+    response = confirm(client, preview)
+    assert response.status_code == 302 and response["Location"] == reverse("training:event_list")
+    assert TrainingEvent.objects.count() == 2
+    again = upload_and_preview(client, url, workbook_bytes(GOOD_ROWS)).context["preview"]
+    assert [row["action"] for row in again["rows"]] == ["unchanged", "unchanged"]
+
     event = event_factory(date=datetime.date(2024, 7, 1), title="名单导入", audiences={"enterprise": 5})
-    response = client.post(
-        reverse("training:attendee_import", args=[event.pk]),
-        {
-            "file": SimpleUploadedFile(
-                "a.xlsx", attendee_bytes([["张三", "甲公司", ""], ["张三", "甲公司", ""]])
-            )
-        },
+    url = reverse("training:attendee_import", args=[event.pk])
+    preview = upload_and_preview(
+        client, url, attendee_bytes([["张三", "甲公司", ""], ["张三", "甲公司", ""]])
     )
-    assert response.status_code == 302
+    shown = preview.context["preview"]
+    assert shown["note"] and shown["note"] in preview.content.decode()  # the list is replaced: said before
+    assert [row["cells"][0] for row in shown["rows"]] == ["张三", "张三"]
+    first_row = shown["rows"][0]["row"]
+    assert shown["rows"][0]["cells"][3] == "" and str(first_row) in shown["rows"][1]["cells"][3]
+    assert event.audiences.get().headcount == 5  # unchanged until confirmed
+    response = confirm(client, preview)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "training:event_detail", args=[event.pk]
+    )
     assert event.audiences.get().headcount == 1
     detail = client.get(reverse("training:event_detail", args=[event.pk])).content.decode()
     assert "不重复计数" in detail
+
+
+def test_a_preview_staged_for_one_event_is_not_confirmed_on_another(client_for, county_staff, event_factory):
+    from django.urls import reverse
+
+    from tests.import_pages import upload_and_preview
+
+    client = client_for(county_staff)
+    first = event_factory(date=datetime.date(2024, 7, 1), title="一", audiences={"enterprise": 5})
+    second = event_factory(date=datetime.date(2024, 7, 2), title="二", audiences={"enterprise": 5})
+    preview = upload_and_preview(
+        client, reverse("training:attendee_import", args=[first.pk]), attendee_bytes([["张三", "甲公司", ""]])
+    )
+    response = client.post(
+        reverse("training:attendee_import_confirm", args=[second.pk]),
+        {"sha256": preview.context["preview"]["sha256"]},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "training:attendee_import", args=[second.pk]
+    )
+    assert first.audiences.get().headcount == 5 and second.audiences.get().headcount == 5
+    assert not first.attendees.exists() and not second.attendees.exists()
 
 
 def test_import_training_command(county_staff, tmp_path):

@@ -24,6 +24,9 @@ def event_urls(event, evidence):
         ("post", reverse("training:evidence_upload", args=[event.pk])),
         ("get", reverse("training:attendee_import", args=[event.pk])),
         ("post", reverse("training:attendee_import", args=[event.pk])),
+        ("get", reverse("training:attendee_import_preview", args=[event.pk])),
+        ("post", reverse("training:attendee_import_confirm", args=[event.pk])),
+        ("post", reverse("training:attendee_import_cancel", args=[event.pk])),
         ("get", reverse("training:evidence_download", args=[evidence.pk])),
         ("post", reverse("training:evidence_delete", args=[evidence.pk])),
     ]
@@ -65,6 +68,7 @@ def test_auditor_and_league_read_but_cannot_write(request, client_for, user_fixt
         assert getattr(client, method)(url).status_code in (403, 404), (method, url)
     assert client.get(reverse("training:event_create")).status_code == 403
     assert client.post(reverse("training:event_import")).status_code == 403
+    assert client.post(reverse("training:event_import_confirm")).status_code == 403
     assert TrainingEvent.objects.filter(pk=event.pk).exists()
     assert b"data-confirm" not in client.get(reverse("training:event_detail", args=[event.pk])).content
 

@@ -1,0 +1,61 @@
+"""The event and attendee-list imports as pages: upload, preview, confirm (``config.excel.pages``)."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.excel.pages import ImportPages
+from counties.scoping import changeable_counties, get_in_scope_or_404
+
+from .importing import AttendeeImporter, EventImporter
+from .models import TrainingEvent
+
+
+def _event_importer(request) -> EventImporter:
+    if not changeable_counties(request.user).exists():
+        raise PermissionDenied
+    return EventImporter(request.user)
+
+
+def _event(request, pk) -> TrainingEvent:
+    return get_in_scope_or_404(
+        request.user, TrainingEvent.objects.select_related("county"), for_change=True, pk=pk
+    )
+
+
+def _events_landed(result) -> str:
+    return _("Import complete: %(created)s events added, %(changed)s changed, %(unchanged)s unchanged.") % {
+        "created": result.created,
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+    }
+
+
+def _attendees_landed(result) -> str:
+    return _("%(n)s attendees imported; %(d)s listed twice were counted once.") % {
+        "n": result.created,
+        "d": result.counts.get("duplicates", 0),
+    }
+
+
+EVENTS = ImportPages(
+    namespace="training",
+    name="event_import",
+    importer=_event_importer,
+    upload_template="training/event_import.html",
+    title=gettext_lazy("Events import preview"),
+    landed=_events_landed,
+    done=lambda request, result: reverse("training:event_list"),
+)
+
+ATTENDEES = ImportPages(
+    namespace="training",
+    name="attendee_import",
+    importer=lambda request, pk: AttendeeImporter(request.user, _event(request, pk)),
+    upload_template="training/attendee_import.html",
+    title=gettext_lazy("Attendee list import preview"),
+    landed=_attendees_landed,
+    context=lambda request, pk: {"event": _event(request, pk)},
+    done=lambda request, result, pk: reverse("training:event_detail", kwargs={"pk": pk}),
+)
