@@ -50,7 +50,6 @@ from .permissions import may_import, may_write
 
 APP_LABEL, KIND = "funding", "ledger"
 MAX_DATA_ROWS = 5000
-PREVIEW_KIND = "funding_ledger"
 
 # (code, Chinese label with unit, accepted Chinese headings) of the columns, in order (SPEC §10).
 COLUMNS = [
@@ -227,6 +226,20 @@ class LedgerImporter(Importer):
     app_label, kind = APP_LABEL, KIND
     refusals = (*Importer.refusals, services.ImportRefused)
 
+    preview_headers = (
+        gettext_lazy("County"),
+        gettext_lazy("Kind"),
+        gettext_lazy("Source"),
+        gettext_lazy("Date"),
+        gettext_lazy("Amount (10,000 yuan)"),
+        gettext_lazy("Document number"),
+        gettext_lazy("Category"),
+    )
+
+    def preview_rows(self, plan: LedgerPlan, result: ImportResult) -> list[dict]:
+        rows = plan.outcome.rows if plan.outcome is not None else []
+        return [_row_preview(row) for row in sorted(rows, key=lambda r: r.row)]
+
     def schema(self) -> Schema:
         return ledger_schema()
 
@@ -288,43 +301,27 @@ def _display(name: str, value) -> str:
     return str(value)
 
 
+ACTIONS = {"create": "created", "change": "changed", "unchanged": "unchanged"}
+
+
 def _row_preview(row: services.RowOutcome) -> dict:
     entry = row.entry
     return {
         "row": row.row,
-        "action": row.action,
-        "county_code": entry.county.code,
-        "county_name": entry.county.name,
-        "kind": KIND_NAMES.get(entry.kind, entry.kind),
-        "source": SOURCE_NAMES.get(entry.source, entry.source),
-        "date": entry.date.isoformat(),
-        "amount": format_money(entry.amount),
-        "doc_no": entry.doc_no,
-        "category": CATEGORY_NAMES.get(entry.category, ""),
-        "description": entry.description,
+        "action": ACTIONS[row.action],
+        "cells": [
+            f"{entry.county.name} {entry.county.code}",
+            KIND_NAMES.get(entry.kind, entry.kind),
+            SOURCE_NAMES.get(entry.source, entry.source),
+            entry.date.isoformat(),
+            format_money(entry.amount),
+            entry.doc_no,
+            CATEGORY_NAMES.get(entry.category, ""),
+        ],
         "changes": [
             {"field": name, "old": _display(name, old), "new": _display(name, new)}
             for name, (old, new) in row.changes.items()
         ],
-    }
-
-
-def as_preview(result: ImportResult) -> dict:
-    """A JSON-ready summary for the preview page (kept in the staging store between preview and confirm)."""
-    plan: LedgerPlan = result.plan or LedgerPlan()
-    rows = plan.outcome.rows if plan.outcome is not None and result.ok else []
-    return {
-        "kind": PREVIEW_KIND,
-        "file_name": result.file_name,
-        "sha256": result.sha256,
-        "ok": result.ok,
-        "rows_read": result.rows,
-        "created": result.created,
-        "changed": result.changed,
-        "unchanged": result.unchanged,
-        "problems": result.problems.as_dicts(),
-        "problems_omitted": result.problems.omitted,
-        "rows": [_row_preview(row) for row in sorted(rows, key=lambda r: r.row)],
     }
 
 

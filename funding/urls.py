@@ -1,5 +1,6 @@
 """URLs of the funding app."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from . import import_views, views
@@ -17,9 +18,6 @@ urlpatterns = [
     path("entry/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
-    path("import/", import_views.import_view, name="import"),
-    path("import/preview/", import_views.import_preview, name="import_preview"),
-    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
-    path("import/cancel/", import_views.import_cancel, name="import_cancel"),
-    path("import/template/", import_views.template_download, name="template"),
+    *import_views.PAGES.urls("import/"),
+    path("import/template/", login_required(import_views.template_download), name="template"),
 ]

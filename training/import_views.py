@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.excel.pages import ImportPages
@@ -24,28 +23,15 @@ def _event(request, pk) -> TrainingEvent:
     )
 
 
-def _events_landed(result) -> str:
-    return _("Import complete: %(created)s events added, %(changed)s changed, %(unchanged)s unchanged.") % {
-        "created": result.created,
-        "changed": result.changed,
-        "unchanged": result.unchanged,
-    }
-
-
-def _attendees_landed(result) -> str:
-    return _("%(n)s attendees imported; %(d)s listed twice were counted once.") % {
-        "n": result.created,
-        "d": result.counts.get("duplicates", 0),
-    }
-
-
 EVENTS = ImportPages(
     namespace="training",
     name="event_import",
     importer=_event_importer,
     upload_template="training/event_import.html",
     title=gettext_lazy("Events import preview"),
-    landed=_events_landed,
+    landed=gettext_lazy(
+        "Import complete: %(created)s events added, %(changed)s changed, %(unchanged)s unchanged."
+    ),
     done=lambda request, result: reverse("training:event_list"),
 )
 
@@ -55,7 +41,7 @@ ATTENDEES = ImportPages(
     importer=lambda request, pk: AttendeeImporter(request.user, _event(request, pk)),
     upload_template="training/attendee_import.html",
     title=gettext_lazy("Attendee list import preview"),
-    landed=_attendees_landed,
+    landed=gettext_lazy("%(created)s attendees imported; %(duplicates)s listed twice were counted once."),
     context=lambda request, pk: {"event": _event(request, pk)},
     done=lambda request, result, pk: reverse("training:event_detail", kwargs={"pk": pk}),
 )

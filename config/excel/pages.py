@@ -34,6 +34,7 @@ PROBLEMS_PER_PAGE = 200
 def preview_of(importer: Importer, result: ImportResult, kind: str) -> dict:
     """The JSON-ready preview of a dry run: counts and one line per row, or every problem."""
     checked = result.ok and result.plan is not None
+    rows = importer.preview_rows(result.plan, result) if checked else []
     return {
         "kind": kind,
         "file_name": result.file_name,
@@ -46,7 +47,8 @@ def preview_of(importer: Importer, result: ImportResult, kind: str) -> dict:
         "problems": result.problems.as_dicts(),
         "problems_omitted": result.problems.omitted,
         "headers": [str(header) for header in importer.preview_headers],
-        "rows": importer.preview_rows(result.plan, result) if checked else [],
+        "rows": rows,
+        "changes_column": any(row.get("changes") for row in rows),
         "note": importer.preview_note(result.plan, result) if checked else "",
     }
 
@@ -55,15 +57,16 @@ def preview_of(importer: Importer, result: ImportResult, kind: str) -> dict:
 class ImportPages:
     """The pages of one import. ``importer(request, **url_kwargs)`` returns the importer for the request's user
     (raising ``PermissionDenied`` / ``NotAllowed`` for those who may not import); ``context(request, **url_kwargs)``
-    adds to the upload page; ``landed(result)`` is the message once a file landed and ``done(request, result,
-    **url_kwargs)`` where to go then (the upload page by default)."""
+    adds to the upload page; ``landed`` is the message once a file landed, formatted with the batch ``id`` and the
+    counts (``created``, ``changed``, ``unchanged``, ``rows`` and the importer's own ``result.counts``), and
+    ``done(request, result, **url_kwargs)`` where to go then (the upload page by default)."""
 
     namespace: str
     name: str
     importer: Callable[..., Importer]
     upload_template: str
     title: str
-    landed: Callable[[ImportResult], str]
+    landed: str
     context: Callable[..., dict] = field(default=lambda request, **kwargs: {})
     done: Callable[..., str] | None = None
 
@@ -137,7 +140,15 @@ class ImportPages:
         if not result.landed:
             messages.info(request, _("The file matches what is stored; nothing was changed."))
             return redirect(self.url(**kwargs))
-        messages.success(request, self.landed(result))
+        counts = {
+            "id": result.batch.pk,
+            "created": result.created,
+            "changed": result.changed,
+            "unchanged": result.unchanged,
+            "rows": result.rows,
+            **result.counts,
+        }
+        messages.success(request, str(self.landed) % counts)
         return redirect(self.done(request, result, **kwargs) if self.done else self.url(**kwargs))
 
     def cancel(self, request, **kwargs):

@@ -94,7 +94,8 @@ class Importer:
 
     def preview_rows(self, plan: Any, result: ImportResult) -> list[dict]:
         """One JSON-ready line per row of a checked file for the preview page: ``row`` (its number), ``action``
-        (``"created"``, ``"changed"`` or ``"unchanged"``) and ``cells`` (texts under ``preview_headers``)."""
+        (``"created"``, ``"changed"`` or ``"unchanged"``), ``cells`` (texts under ``preview_headers``) and, where
+        the importer can say it, ``changes`` (``{"field", "old", "new"}`` of a changed row)."""
         return []
 
     def preview_note(self, plan: Any, result: ImportResult) -> str:

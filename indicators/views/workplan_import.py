@@ -1,7 +1,6 @@
 """The page equivalent of ``import_tasks``: upload the tasks template, preview it, confirm (all or nothing)."""
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.excel.pages import ImportPages
@@ -17,21 +16,15 @@ def _importer(request) -> TaskImporter:
     return TaskImporter(request.user)
 
 
-def _landed(result) -> str:
-    return _("Import complete: %(created)s tasks added, %(changed)s changed, %(unchanged)s unchanged.") % {
-        "created": result.created,
-        "changed": result.changed,
-        "unchanged": result.unchanged,
-    }
-
-
 PAGES = ImportPages(
     namespace="indicators",
     name="task_import",
     importer=_importer,
     upload_template="indicators/workplan/import.html",
     title=gettext_lazy("Work-plan tasks import preview"),
-    landed=_landed,
+    landed=gettext_lazy(
+        "Import complete: %(created)s tasks added, %(changed)s changed, %(unchanged)s unchanged."
+    ),
     context=lambda request: {"year": selectors.current_year()},
 )
 

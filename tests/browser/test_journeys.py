@@ -224,6 +224,6 @@ def test_region_imports_a_findings_list_previews_it_and_confirms(browser, tmp_pa
     assert browser.page.locator("#count-created").inner_text() == "3"
     assert browser.page.locator("#preview-rows tbody tr").count() == 3
     assert not Finding.objects.exists()
-    browser.submit("#confirm-import", "findings-landed")
+    browser.submit("#confirm-button", "findings-landed")
     assert Finding.objects.count() == 3
     assert "/inspections/findings/" in browser.page.url

@@ -26,6 +26,11 @@ def upload(client, data: bytes, name="台账.xlsx"):
     return client.post(reverse("funding:import"), {"file": SimpleUploadedFile(name, data)})
 
 
+def staged_sha256(client) -> str:
+    """The SHA-256 of the upload waiting for confirmation, as its preview page shows it."""
+    return client.get(reverse("funding:import_preview")).context["preview"]["sha256"]
+
+
 def test_upload_preview_confirm(client_for, county_staff):
     client = client_for(county_staff)
     assert client.get(reverse("funding:import")).status_code == 200
@@ -52,12 +57,12 @@ def test_upload_preview_confirm(client_for, county_staff):
 def test_a_changed_row_is_shown_with_old_and_new(client_for, county_staff):
     client = client_for(county_staff)
     upload(client, workbook_bytes(COUNTY_ROWS))
-    client.post(reverse("funding:import_confirm"), {"sha256": client.session["funding_import"]["sha256"]})
+    client.post(reverse("funding:import_confirm"), {"sha256": staged_sha256(client)})
     rows = [list(row) for row in COUNTY_ROWS]
     rows[2][5] = "15"
     upload(client, workbook_bytes(rows))
     preview = client.get(reverse("funding:import_preview")).context["preview"]
-    changed = [row for row in preview["rows"] if row["action"] == "change"]
+    changed = [row for row in preview["rows"] if row["action"] == "changed"]
     assert changed[0]["changes"] == [{"field": "amount", "old": "12.50", "new": "15.00"}]
 
 
@@ -77,7 +82,7 @@ def test_a_refused_file_lists_its_problems_and_cannot_be_confirmed(client_for, c
 def test_cancel_discards_the_upload(client_for, county_staff):
     client = client_for(county_staff)
     upload(client, workbook_bytes(COUNTY_ROWS))
-    sha = client.session["funding_import"]["sha256"]
+    sha = staged_sha256(client)
     client.post(reverse("funding:import_cancel"))
     assert client.get(reverse("funding:import_preview")).status_code == 302
     client.post(reverse("funding:import_confirm"), {"sha256": sha})
@@ -92,7 +97,7 @@ def test_confirm_rechecks_against_the_data_of_that_moment(client_for, county_sta
     upload(client, workbook_bytes(rows))
     assert client.get(reverse("funding:import_preview")).context["preview"]["ok"]
     ledger(county_staff, "expenditure", "county", "10", doc_no="PZ-0")  # now 10 + 25 > 30
-    client.post(reverse("funding:import_confirm"), {"sha256": client.session["funding_import"]["sha256"]})
+    client.post(reverse("funding:import_confirm"), {"sha256": staged_sha256(client)})
     assert not FundEntry.objects.filter(doc_no="PZ-1").exists()
     preview = client.get(reverse("funding:import_preview")).context["preview"]
     assert not preview["ok"] and "35.00" in preview["problems"][0]["message"]
