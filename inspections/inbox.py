@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.access import COUNTY_STAFF, REGION_STAFF, role_of
+from config.access import AUDITOR, COUNTY_STAFF, LEAGUE_STAFF, REGION_STAFF, role_of
 from config.inbox import InboxItem
 
 from .models import Colour, FindingStatus
@@ -31,56 +32,68 @@ def _colour_labels() -> dict:
     }
 
 
+@dataclass(frozen=True)
+class _RoleInbox:
+    """What one role's inbox shows of the findings: which colours (counted over findings in ``status``, the
+    finding list's filter) and, when set, an item for the answered ones (label, level, priority)."""
+
+    status: str
+    colours: tuple
+    answered: tuple | None = None
+
+
+def _role_inboxes() -> dict[str, _RoleInbox]:
+    watching = _RoleInbox(status="not_closed", colours=(Colour.RED, Colour.YELLOW))
+    return {
+        COUNTY_STAFF: _RoleInbox(
+            status=FindingStatus.OPEN,
+            colours=(Colour.RED, Colour.YELLOW, Colour.BLUE, Colour.GREEN),
+            answered=(_("Rectifications submitted, waiting for the regional office"), "secondary", 70),
+        ),
+        REGION_STAFF: _RoleInbox(
+            status="not_closed",
+            colours=(Colour.RED, Colour.YELLOW),
+            answered=(_("Rectifications waiting for verification"), "warning", 15),
+        ),
+        LEAGUE_STAFF: watching,
+        AUDITOR: watching,
+    }
+
+
 def inbox_items(user) -> list[InboxItem]:
-    role = role_of(user)
-    if not role:
+    inbox = _role_inboxes().get(role_of(user))
+    if inbox is None:
         return []
     findings = finding_list(user)
-    items = []
-    to_rectify = (
-        findings.filter(status=FindingStatus.OPEN)
-        if role == COUNTY_STAFF
+    counted = (
+        findings.filter(status=inbox.status)
+        if inbox.status != "not_closed"
         else findings.exclude(status=FindingStatus.CLOSED)
     )
-    counts = dict(to_rectify.values_list("colour").annotate(n=Count("pk")).values_list("colour", "n"))
+    counts = dict(counted.values_list("colour").annotate(n=Count("pk")).values_list("colour", "n"))
     labels = _colour_labels()
-    shown = (
-        (Colour.RED, Colour.YELLOW, Colour.BLUE, Colour.GREEN)
-        if role == COUNTY_STAFF
-        else (Colour.RED, Colour.YELLOW)
-    )
-    for colour in shown:
-        if counts.get(colour):
-            params = {"colour": colour.value}
-            params["status"] = FindingStatus.OPEN if role == COUNTY_STAFF else "not_closed"
+    items = [
+        InboxItem(
+            label=labels[colour],
+            url=_url(colour=colour.value, status=inbox.status),
+            count=counts[colour],
+            level=LEVELS[colour],
+            priority=PRIORITIES[colour],
+        )
+        for colour in inbox.colours
+        if counts.get(colour)
+    ]
+    if inbox.answered:
+        answered = findings.filter(status=FindingStatus.ANSWERED).count()
+        if answered:
+            label, level, priority = inbox.answered
             items.append(
                 InboxItem(
-                    label=labels[colour],
-                    url=_url(**params),
-                    count=counts[colour],
-                    level=LEVELS[colour],
-                    priority=PRIORITIES[colour],
+                    label=label,
+                    url=_url(status=FindingStatus.ANSWERED),
+                    count=answered,
+                    level=level,
+                    priority=priority,
                 )
             )
-    answered = findings.filter(status=FindingStatus.ANSWERED).count()
-    if answered and role == REGION_STAFF:
-        items.append(
-            InboxItem(
-                label=_("Rectifications waiting for verification"),
-                url=_url(status=FindingStatus.ANSWERED),
-                count=answered,
-                level="warning",
-                priority=15,
-            )
-        )
-    elif answered and role == COUNTY_STAFF:
-        items.append(
-            InboxItem(
-                label=_("Rectifications submitted, waiting for the regional office"),
-                url=_url(status=FindingStatus.ANSWERED),
-                count=answered,
-                level="secondary",
-                priority=70,
-            )
-        )
     return items

@@ -54,12 +54,10 @@ def overdue_q(today=None) -> Q:
     return Q(deadline__lt=today) & ~Q(status=FindingStatus.CLOSED)
 
 
-def counts_by_county(county_ids, today=None) -> dict[int, dict]:
-    """``{county_id: {"open": n, "overdue": n, "red": n, "yellow": n, "answered": n}}`` for these counties."""
-    today = today or timezone.localdate()
-    rows = (
-        Finding.objects.filter(inspection__county_id__in=list(county_ids))
-        .exclude(status=FindingStatus.CLOSED)
+def _open_counts(findings, today):
+    """Open findings of ``findings`` counted per county: open, overdue, red, yellow, answered."""
+    return (
+        findings.exclude(status=FindingStatus.CLOSED)
         .values("inspection__county_id")
         .annotate(
             open=Count("pk"),
@@ -69,30 +67,25 @@ def counts_by_county(county_ids, today=None) -> dict[int, dict]:
             answered=Count("pk", filter=Q(status=FindingStatus.ANSWERED)),
         )
     )
+
+
+def counts_by_county(county_ids, today=None) -> dict[int, dict]:
+    """``{county_id: {"open": n, "overdue": n, "red": n, "yellow": n, "answered": n}}`` for these counties."""
+    rows = _open_counts(
+        Finding.objects.filter(inspection__county_id__in=list(county_ids)), today or timezone.localdate()
+    )
     return {row.pop("inspection__county_id"): row for row in rows}
 
 
 def overdue_by_county(user, today=None) -> list[dict]:
-    """Visible counties with overdue findings: county, open, overdue, red, most overdue first."""
-    today = today or timezone.localdate()
-    rows = (
-        Finding.objects.filter(inspection__county__in=visible_counties(user).values("pk"))
-        .exclude(status=FindingStatus.CLOSED)
-        .values("inspection__county_id")
-        .annotate(
-            open=Count("pk"),
-            overdue=Count("pk", filter=Q(deadline__lt=today)),
-            red=Count("pk", filter=Q(colour=Colour.RED)),
-        )
-        .filter(Q(overdue__gt=0) | Q(red__gt=0))
-    )
+    """Visible counties with overdue or red findings: county and its counts, most overdue first."""
+    rows = _open_counts(
+        Finding.objects.filter(inspection__county__in=visible_counties(user).values("pk")),
+        today or timezone.localdate(),
+    ).filter(Q(overdue__gt=0) | Q(red__gt=0))
     counts = {row.pop("inspection__county_id"): row for row in rows}
     counties = visible_counties(user).in_bulk(list(counts)) if counts else {}
-    rows = [
-        {"county": counties[pk], **figures}
-        for pk, figures in counts.items()
-        if figures["overdue"] or figures["red"]
-    ]
+    rows = [{"county": counties[pk], **figures} for pk, figures in counts.items()]
     return sorted(rows, key=lambda r: (-r["red"], -r["overdue"], r["county"].code))
 
 

@@ -35,6 +35,10 @@ def test_findings_by_colour_per_role(make_finding, county_staff, other_county_st
     assert "逾期超过30天的问题（红）" not in _labels(factories.league_user("150200", username="l2"))
     office = _labels(region)
     assert office["等待核实销号的整改"] == 1 and office["逾期超过30天的问题（红）"] == 1
+    assert "待整改问题（绿）" not in office  # the office watches red and yellow only
+    league = _labels(league_staff)
+    assert "等待核实销号的整改" not in league and "待整改问题（绿）" not in league
+    assert _labels(factories.auditor_user(username="a1")).get("逾期超过30天的问题（红）") == 1
 
 
 def test_reports_due_overdue_and_returned(county_staff, region):
