@@ -14,10 +14,10 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.access import NotAllowed, is_region
+from config.access import NotAllowed
 from config.excel.pages import ImportPages
 from counties.scoping import get_county_or_404
-from indicators.models import ImportBatch
+from indicators.batches import visible_batches
 
 from .importing import APP_LABEL, KIND, LedgerImporter, write_ledger_template
 from .permissions import may_import
@@ -38,9 +38,7 @@ def _importer(request) -> LedgerImporter:
 
 def _upload_context(request) -> dict:
     """The upload page's list of ledger imports (the user's own; every one for the regional office)."""
-    batches = ImportBatch.objects.filter(app=APP_LABEL, kind=KIND).select_related("user")
-    if not is_region(request.user):
-        batches = batches.filter(user=request.user)
+    batches = visible_batches(request.user, app=APP_LABEL, kind=KIND)
     return {
         "page_obj": Paginator(batches, 10).get_page(request.GET.get("page")),
         "home": request.user.county.code if getattr(request.user, "county_id", None) else "",

@@ -16,15 +16,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.excel import staging
 from config.excel.forms import PreviewedUploadForm
-from counties.scoping import changeable_counties, scope_queryset, visible_counties
+from counties.scoping import changeable_counties, visible_counties
 
+from ..batches import access_import_batch, batch_changes, visible_batches
 from ..excel_forms import ExportFilterForm, TemplateForm
 from ..exporting import (
     audit_file_name,
@@ -34,8 +35,8 @@ from ..exporting import (
     write_template,
     xlsx_response,
 )
-from ..importing import APP_LABEL, KIND, display_value, history_reason, import_workbook, preview_workbook
-from ..models import DataValue, ImportBatch, ReportStatus, ResultStatus
+from ..importing import APP_LABEL, KIND, display_value, import_workbook, preview_workbook
+from ..models import ReportStatus, ResultStatus
 
 SESSION_KEY = "excel_import"
 
@@ -61,9 +62,7 @@ def import_view(request):
             plan = preview_workbook(data, file_name, request.user)
             _staged(request).stage(data, plan.as_preview(), sha256=plan.sha256, file_name=file_name)
             return redirect("indicators:import_preview")
-    batches = ImportBatch.objects.filter(app=APP_LABEL, kind=KIND).select_related("user")
-    if not request.user.is_region_staff:
-        batches = batches.filter(user=request.user)
+    batches = visible_batches(request.user, app=APP_LABEL, kind=KIND)
     context = {
         "form": form,
         "template_form": TemplateForm(request.user),
@@ -167,18 +166,8 @@ def template_download(request):
 def import_batch(request, pk):
     """One landed import: who, when, which file, and every value it created or changed (from the history)."""
     _require_importer(request.user)
-    batches = ImportBatch.objects.select_related("user")
-    if not request.user.is_region_staff:
-        batches = batches.filter(user=request.user)
-    batch = get_object_or_404(batches, pk=pk)
-    history = scope_queryset(
-        request.user,
-        DataValue.history.filter(history_change_reason=history_reason(batch)),
-        county_field="report__county",
-    ).select_related("element", "report__county")
-    page = Paginator(
-        history.order_by("report__county__code", "report__year", "element__order"), 100
-    ).get_page(request.GET.get("page"))
+    batch = access_import_batch(request.user, pk)
+    page = Paginator(batch_changes(request.user, batch), 100).get_page(request.GET.get("page"))
     for record in page:
         record.display = display_value(record.value, record.element)
     return render(request, "indicators/excel/batch.html", {"batch": batch, "page_obj": page})
