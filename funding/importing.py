@@ -319,7 +319,11 @@ def _row_preview(row: services.RowOutcome) -> dict:
             CATEGORY_NAMES.get(entry.category, ""),
         ],
         "changes": [
-            {"field": name, "old": _display(name, old), "new": _display(name, new)}
+            {
+                "field": str(FundEntry._meta.get_field(name).verbose_name),
+                "old": _display(name, old),
+                "new": _display(name, new),
+            }
             for name, (old, new) in row.changes.items()
         ],
     }

@@ -481,13 +481,13 @@ def preview_workbook(data: bytes, file_name: str, user) -> ImportPlan:
     return run_import(AnnualDataImporter(user), data, file_name=file_name, dry_run=True).plan
 
 
-def import_workbook(data: bytes, file_name: str, user, *, dry_run: bool = False) -> ImportResult:
+def import_workbook(data: bytes, file_name: str, user, *, dry_run: bool = False, expect=None) -> ImportResult:
     """Import ``data`` for ``user``: all or nothing, in one transaction. Returns the result (plan, batch).
 
     The plan is recomputed inside the transaction (with row locks) so that what is written matches the
-    database at that moment, even if a preview was shown earlier.
+    database at that moment; ``expect`` (``run_import``) refuses it when it is no longer the preview confirmed.
     """
-    return run_import(AnnualDataImporter(user), data, file_name=file_name, dry_run=dry_run)
+    return run_import(AnnualDataImporter(user), data, file_name=file_name, dry_run=dry_run, expect=expect)
 
 
 def history_reason(batch: ImportBatch) -> str:

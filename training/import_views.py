@@ -44,4 +44,5 @@ ATTENDEES = ImportPages(
     landed=gettext_lazy("%(created)s attendees imported; %(duplicates)s listed twice were counted once."),
     context=lambda request, pk: {"event": _event(request, pk)},
     done=lambda request, result, pk: reverse("training:event_detail", kwargs={"pk": pk}),
+    confirm_question=gettext_lazy("Replace the attendee list and headcounts of this event?"),
 )

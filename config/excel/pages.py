@@ -5,11 +5,13 @@ the upload page's template and context, and what to say and where to go once the
 the four URLs. The preview is the importer's dry run (``run_import``) computed on upload and kept with the
 uploaded bytes (``StagedUpload``: one staged upload per user); it shows every problem, or the counts and one line
 per row of the file (``Importer.preview_headers`` / ``preview_rows``). Confirming re-plans the same bytes inside
-the import transaction, so what lands matches the database at that moment.
+the import transaction and lands them only when that plan is still the one the preview showed (same counts, lines
+and note): otherwise nothing lands and the new preview is shown, to be confirmed again.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -53,13 +55,25 @@ def preview_of(importer: Importer, result: ImportResult, kind: str) -> dict:
     }
 
 
+PREVIEWED = ("created", "changed", "unchanged", "rows", "note")
+
+
+def preview_fingerprint(preview: dict, keys=PREVIEWED) -> str:
+    """What a preview promised (counts, lines, note) as one comparable text; equal for a preview and the same
+    preview read back from the staging store."""
+    return json.dumps(
+        {key: preview.get(key) for key in keys}, sort_keys=True, ensure_ascii=False, default=str
+    )
+
+
 @dataclass(frozen=True)
 class ImportPages:
     """The pages of one import. ``importer(request, **url_kwargs)`` returns the importer for the request's user
     (raising ``PermissionDenied`` / ``NotAllowed`` for those who may not import); ``context(request, **url_kwargs)``
     adds to the upload page; ``landed`` is the message once a file landed, formatted with the batch ``id`` and the
     counts (``created``, ``changed``, ``unchanged``, ``rows`` and the importer's own ``result.counts``), and
-    ``done(request, result, **url_kwargs)`` where to go then (the upload page by default)."""
+    ``done(request, result, **url_kwargs)`` where to go then (the upload page by default); ``confirm_question``
+    is asked in the browser before confirming (for imports that replace what is stored)."""
 
     namespace: str
     name: str
@@ -69,6 +83,7 @@ class ImportPages:
     landed: str
     context: Callable[..., dict] = field(default=lambda request, **kwargs: {})
     done: Callable[..., str] | None = None
+    confirm_question: str = ""
 
     def url(self, step: str = "", **kwargs) -> str:
         return reverse(f"{self.namespace}:{self.name}{step}", kwargs=kwargs or None)
@@ -76,7 +91,7 @@ class ImportPages:
     def _staged(self, request, kwargs: dict) -> StagedUpload:
         scope = ",".join(f"{key}={value}" for key, value in sorted(kwargs.items()))
         kind = f"{self.namespace}:{self.name}:{scope}"
-        return StagedUpload(request, f"import:{self.namespace}:{self.name}", kind)
+        return StagedUpload(request, f"import:{kind}", kind)
 
     def upload(self, request, **kwargs):
         """The upload form; a valid file is checked at once and its preview follows on the next page."""
@@ -91,7 +106,7 @@ class ImportPages:
                 preview = preview_of(importer, result, staged.preview_kind)
                 staged.stage(data, preview, sha256=result.sha256, file_name=file_name)
                 return redirect(self.url("_preview", **kwargs))
-        pending = staged.pending
+        pending = staged.pending if staged.preview() is not None else None
         context = {
             "form": form,
             "max_upload_mb": settings.MAX_UPLOAD_MB,
@@ -116,24 +131,41 @@ class ImportPages:
             "upload_url": self.url(**kwargs),
             "confirm_url": self.url("_confirm", **kwargs),
             "cancel_url": self.url("_cancel", **kwargs),
+            "confirm_question": self.confirm_question,
         }
         return render(request, "excel/preview.html", context)
 
     def confirm(self, request, **kwargs):
-        """Land the previewed file: all or nothing, in one transaction."""
+        """Land the previewed file: all or nothing, in one transaction, and only as the preview showed it."""
         importer = self.importer(request, **kwargs)
         staged = self._staged(request, kwargs)
         confirmed = staged.confirmed_data(request.POST.get("sha256"))
-        if confirmed is None:
+        previewed = staged.preview() if confirmed is not None else None
+        if previewed is None:
             messages.error(request, _("The preview has expired; upload the file again."))
             return redirect(self.url(**kwargs))
+        if not previewed["ok"]:
+            messages.error(request, _("The file is refused: correct it and upload it again."))
+            return redirect(self.url("_preview", **kwargs))
         data, file_name = confirmed
-        result = run_import(importer, data, file_name=file_name)
-        if not result.ok:
+        promised = preview_fingerprint(previewed)
+        result = run_import(
+            importer,
+            data,
+            file_name=file_name,
+            expect=lambda planned: (
+                preview_fingerprint(preview_of(importer, planned, staged.preview_kind)) == promised
+            ),
+        )
+        if result.outdated or not result.ok:
             staged.refresh(preview_of(importer, result, staged.preview_kind))
             messages.error(
                 request,
-                _("The data changed since the preview and the file is now refused; nothing was saved."),
+                _(
+                    "The data changed since the preview; nothing was saved. Check the new preview and confirm again."
+                )
+                if result.ok
+                else _("The data changed since the preview and the file is now refused; nothing was saved."),
             )
             return redirect(self.url("_preview", **kwargs))
         staged.discard()

@@ -103,6 +103,8 @@ class ImportResult:
     plan: Any = None
     batch: Any = None
     dry_run: bool = False
+    #: True when the import was not landed because its plan no longer matched the preview the user confirmed.
+    outdated: bool = False
 
     @property
     def ok(self) -> bool:

@@ -7,14 +7,15 @@ runner does the rest, the same way for the web pages and the management commands
 2. ``read_sheet`` against the importer's ``schema()`` (every limit, formula, hidden sheet, header problem);
 3. dry run: ``plan(sheet, result, lock=False)`` only — nothing is written;
 4. otherwise, in one transaction: ``plan(..., lock=True)`` again against the database of that moment; when it
-   found no problem and ``has_changes``, record the ``ImportBatch`` (app and kind as plain labels) and
-   ``apply``. Any exception in ``refusals`` (or ``ImportRefused``) raised by ``apply`` rolls everything back and
+   found no problem (and, for a confirmed preview, ``expect`` says the plan is still the one shown) and
+   ``has_changes``, record the ``ImportBatch`` (app and kind as plain labels) and ``apply``. Any exception in ``refusals`` (or ``ImportRefused``) raised by ``apply`` rolls everything back and
    becomes a whole-file problem: nothing is written.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -141,14 +142,28 @@ def _refused(importer: Importer, result: ImportResult, message: str, value: str 
     return result
 
 
-def run_import(importer: Importer, source, *, file_name: str = "", dry_run: bool = False) -> ImportResult:
+class _Outdated(Exception):
+    """The plan made inside the import transaction is not the one the user confirmed."""
+
+
+def run_import(
+    importer: Importer,
+    source,
+    *,
+    file_name: str = "",
+    dry_run: bool = False,
+    expect: Callable[[ImportResult], bool] | None = None,
+) -> ImportResult:
     """Check and (unless ``dry_run``) land ``source`` with ``importer``: all or nothing (the cyclic garbage
-    collector paused meanwhile: a workbook makes hundreds of thousands of small objects)."""
+    collector paused meanwhile: a workbook makes hundreds of thousands of small objects).
+
+    ``expect``, when given, is asked inside the transaction whether the plan just made is still the one the user
+    saw in the preview; if not, nothing is written and the result is ``outdated`` (its plan the new one)."""
     with collector_paused():
-        return _run_import(importer, source, file_name=file_name, dry_run=dry_run)
+        return _run_import(importer, source, file_name=file_name, dry_run=dry_run, expect=expect)
 
 
-def _run_import(importer: Importer, source, *, file_name: str, dry_run: bool) -> ImportResult:
+def _run_import(importer: Importer, source, *, file_name: str, dry_run: bool, expect=None) -> ImportResult:
     result = ImportResult(file_name=file_name or getattr(source, "name", "") or "", dry_run=dry_run)
     try:
         data = read_upload(source)
@@ -165,10 +180,17 @@ def _run_import(importer: Importer, source, *, file_name: str, dry_run: bool) ->
     try:
         with transaction.atomic():
             result.plan = importer.plan(sheet, result, lock=True)
-            if not result.ok or not importer.has_changes(result.plan, result):
+            if not result.ok:
+                return result
+            if expect is not None and not expect(result):
+                raise _Outdated
+            if not importer.has_changes(result.plan, result):
                 return result
             result.batch = record_batch(importer, result)
             importer.apply(result.plan, result)
+    except _Outdated:
+        result.outdated = True
+        return result
     except (ImportRefused, IntegrityError, *importer.refusals) as exc:
         result.batch = None
         result.created = result.changed = result.unchanged = 0

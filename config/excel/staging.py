@@ -155,14 +155,14 @@ class StagedUpload:
         return found
 
     def confirmed_data(self, posted_sha256: str | None) -> tuple[bytes, str] | None:
-        """The previewed bytes and file name when the confirmation names the staged upload; otherwise ``None``,
-        with the upload discarded (the page then says the preview expired)."""
+        """The previewed bytes and file name when the confirmation names the staged upload; otherwise ``None``
+        (the page then says the preview expired). A confirmation that names another upload (a stale tab) leaves
+        the staged one alone."""
         pending = self.pending
         data = None
         if pending and posted_sha256 == pending["sha256"] and self.preview() is not None:
             data = load_data(self.request.user, pending["sha256"])
         if data is None:
-            self.discard()
             return None
         return data, pending["file_name"]
 

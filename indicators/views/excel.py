@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from config.excel import staging
 from config.excel.forms import PreviewedUploadForm
+from config.excel.pages import preview_fingerprint
 from counties.scoping import changeable_counties, visible_counties
 
 from ..batches import access_import_batch, batch_changes, visible_batches
@@ -39,10 +40,16 @@ from ..importing import APP_LABEL, KIND, display_value, import_workbook, preview
 from ..models import ReportStatus, ResultStatus
 
 SESSION_KEY = "excel_import"
+PREVIEW_KIND = "indicators:import"
+PREVIEWED = ("values_created", "values_changed", "reports_created", "pairs", "warnings", "warning_count")
 
 
 def _staged(request) -> staging.StagedUpload:
-    return staging.StagedUpload(request, SESSION_KEY)
+    return staging.StagedUpload(request, SESSION_KEY, PREVIEW_KIND)
+
+
+def _preview(plan) -> dict:
+    return {**plan.as_preview(), "kind": PREVIEW_KIND}
 
 
 def _require_importer(user) -> None:
@@ -60,7 +67,7 @@ def import_view(request):
         if form.is_valid():
             data, file_name = form.cleaned_data["data"], form.cleaned_data["file_name"]
             plan = preview_workbook(data, file_name, request.user)
-            _staged(request).stage(data, plan.as_preview(), sha256=plan.sha256, file_name=file_name)
+            _staged(request).stage(data, _preview(plan), sha256=plan.sha256, file_name=file_name)
             return redirect("indicators:import_preview")
     batches = visible_batches(request.user, app=APP_LABEL, kind=KIND)
     context = {
@@ -94,16 +101,31 @@ def import_confirm(request):
     _require_importer(request.user)
     staged = _staged(request)
     confirmed = staged.confirmed_data(request.POST.get("sha256"))
-    if confirmed is None:
+    previewed = staged.preview() if confirmed is not None else None
+    if previewed is None:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("indicators:import")
+    if not previewed["ok"]:
+        messages.error(request, _("The file is refused: correct it and upload it again."))
+        return redirect("indicators:import_preview")
     data, file_name = confirmed
-    result = import_workbook(data, file_name, request.user)
+    promised = preview_fingerprint(previewed, PREVIEWED)
+    result = import_workbook(
+        data,
+        file_name,
+        request.user,
+        expect=lambda planned: preview_fingerprint(planned.plan.as_preview(), PREVIEWED) == promised,
+    )
     plan = result.plan
-    if not plan.ok:
-        staged.refresh(plan.as_preview())
+    if result.outdated or not plan.ok:
+        staged.refresh(_preview(plan))
         messages.error(
-            request, _("The data changed since the preview and the file is now refused; nothing was saved.")
+            request,
+            _(
+                "The data changed since the preview; nothing was saved. Check the new preview and confirm again."
+            )
+            if plan.ok
+            else _("The data changed since the preview and the file is now refused; nothing was saved."),
         )
         return redirect("indicators:import_preview")
     staged.discard()

@@ -63,7 +63,7 @@ def test_a_changed_row_is_shown_with_old_and_new(client_for, county_staff):
     upload(client, workbook_bytes(rows))
     preview = client.get(reverse("funding:import_preview")).context["preview"]
     changed = [row for row in preview["rows"] if row["action"] == "changed"]
-    assert changed[0]["changes"] == [{"field": "amount", "old": "12.50", "new": "15.00"}]
+    assert changed[0]["changes"] == [{"field": "金额（万元）", "old": "12.50", "new": "15.00"}]
 
 
 def test_a_refused_file_lists_its_problems_and_cannot_be_confirmed(client_for, county_staff):

@@ -397,6 +397,23 @@ def test_a_report_approved_after_the_preview_refuses_the_confirmation(client_for
     assert not DataValue.objects.exists() and not ImportBatch.objects.exists()
 
 
+def test_a_value_entered_after_the_preview_is_not_overwritten_unseen(client_for, county_staff):
+    """The preview showed the file's values as new; a colleague typed one in the form meanwhile. Confirming
+    lands nothing and shows the new preview (that value now a change of theirs), which can be confirmed."""
+    client = client_for(county_staff)
+    client.post(reverse("indicators:import"), {"file": upload(workbook_bytes([row()]))})
+    sha = client.get(reverse("indicators:import_preview")).context["preview"]["sha256"]
+    import_workbook(workbook_bytes([row(population=123456)]), "colleague.xlsx", county_staff)
+    response = client.post(reverse("indicators:import_confirm"), {"sha256": sha})
+    assert response.url == reverse("indicators:import_preview")
+    assert values_of()["population"] == 123456 and ImportBatch.objects.count() == 1
+    again = client.get(response.url).context["preview"]
+    (pair,) = again["pairs"]
+    assert [(c["code"], c["is_new"]) for c in pair["changes"]] == [("population", False)]
+    client.post(reverse("indicators:import_confirm"), {"sha256": again["sha256"]})
+    assert values_of()["population"] == FILLED["population"] and ImportBatch.objects.count() == 2
+
+
 def test_cancel_discards_the_upload(client_for, county_staff):
     client = client_for(county_staff)
     client.post(reverse("indicators:import"), {"file": upload(workbook_bytes([row()]))})
