@@ -1,13 +1,20 @@
-"""Recording the acceptance (验收) of a pilot (SPEC §5): write-side service.
+"""Recording the acceptance (验收) of a pilot (SPEC §5), and the rules behind its proposal: write-side services.
 
 ``record_acceptance(county=, user=, conclusion=, reason=)``: the regional office, on or after the pilot's last year,
 records 通过 / 限期整改 / 不通过 with a reason. The pilot summary as it stands is stored as a JSON snapshot (shown
 as recorded from then on, whatever changes later), with the proposed conclusion and the rules that failed; the
 designation's status follows (通过 → 验收通过, 不通过 → 未通过, 限期整改 → still in pilot). A recorded 通过 or
 不通过 is final; after 限期整改 the office records again once the county has rectified (the history keeps both).
+
+``update_acceptance_rule(rule=, user=, enabled=, grade=, threshold=, reason=)``: the regional office switches a
+rule on or off and sets its parameter (a grade band for the final-year grade, a rate between 0 and 1 for fund
+execution, a number of the work-plan tasks for tasks completed), with a reason kept in the rule's history.
+Acceptances already recorded keep the proposal of their snapshot.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +25,7 @@ from config.errors import InvalidInput, Locked
 from counties.models import County, PilotDesignation
 
 from .assessment import can_record_acceptance, pilot_summary, proposed_conclusion
-from .models import Acceptance, AcceptanceConclusion
+from .models import Acceptance, AcceptanceConclusion, AcceptanceRule, GradeBand, WorkTask
 
 DESIGNATION_STATUS = {
     AcceptanceConclusion.PASSED: PilotDesignation.Status.PASSED,
@@ -72,3 +79,44 @@ def record_acceptance(*, county: County, user, conclusion: str, reason: str, tod
         pilot._change_reason = reason
         pilot.save(update_fields=["status"])
     return acceptance
+
+
+def _rule_parameters(rule: AcceptanceRule, *, grade: str, threshold) -> tuple[str, Decimal | None]:
+    """``(grade, threshold)`` as stored for ``rule``'s kind, checked; the parameter other kinds lack is cleared."""
+    kind = AcceptanceRule.Kind
+    if rule.kind == kind.FINAL_GRADE:
+        if not GradeBand.objects.filter(name=grade).exists():
+            raise InvalidInput(_("Choose one of the grade bands."))
+        return grade, None
+    if rule.kind == kind.EXECUTION_RATE:
+        if threshold is None or not (0 <= Decimal(threshold) <= 1):
+            raise InvalidInput(_("The fund execution rate must be between 0 % and 100 %."))
+        return "", Decimal(threshold)
+    if rule.kind == kind.TASKS_COMPLETED:
+        tasks = WorkTask.objects.count()
+        if threshold is None or Decimal(threshold) != int(threshold) or not (0 <= threshold <= tasks):
+            raise InvalidInput(
+                _("The number of tasks must be a whole number from 0 to %(n)s.") % {"n": tasks}
+            )
+        return "", Decimal(int(threshold))
+    return "", None
+
+
+@transaction.atomic
+def update_acceptance_rule(
+    *, rule: AcceptanceRule, user, enabled: bool, grade: str = "", threshold=None, reason: str
+) -> bool:
+    """Change one acceptance rule; ``False`` when nothing changed."""
+    require_region(user, _("Only the regional office may change the acceptance rules."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for the change."))
+    rule = AcceptanceRule.objects.select_for_update().get(pk=rule.pk)
+    grade, threshold = _rule_parameters(rule, grade=grade, threshold=threshold)
+    if (rule.enabled, rule.grade, rule.threshold) == (enabled, grade, threshold):
+        return False
+    rule.enabled, rule.grade, rule.threshold = enabled, grade, threshold
+    rule._history_user = user
+    rule._change_reason = reason[:100]
+    rule.save()
+    return True

@@ -47,6 +47,7 @@ from .models import (
     ResultStatus,
     Rule,
 )
+from .selectors import grade_labels
 from .targets import version_in_force
 
 TWO = Decimal("0.01")
@@ -275,9 +276,12 @@ def summary_json(summary: dict) -> dict:
 # --- The proposed conclusion ------------------------------------------------------------------------------
 
 
-def _rule_label(rule: AcceptanceRule) -> str:
+def rule_label(rule: AcceptanceRule) -> str:
+    """The rule as the pilot summary names it, with its parameter (e.g. 资金执行率不低于 80%)."""
     if rule.kind == AcceptanceRule.Kind.FINAL_GRADE:
-        return _("Final-year grade at least %(grade)s") % {"grade": rule.grade}
+        return _("Final-year grade at least %(grade)s") % {
+            "grade": grade_labels().get(rule.grade, rule.grade)
+        }
     if rule.kind == AcceptanceRule.Kind.EXECUTION_RATE:
         return _("Fund execution rate at least %(rate)s") % {"rate": format_percent(rule.threshold, places=0)}
     if rule.kind == AcceptanceRule.Kind.TASKS_COMPLETED:
@@ -333,7 +337,7 @@ def proposed_conclusion(summary: dict) -> dict:
     checks = []
     for rule in AcceptanceRule.objects.filter(enabled=True):
         outcome, detail = _judge(rule, summary)
-        checks.append({"kind": rule.kind, "label": _rule_label(rule), "outcome": outcome, "detail": detail})
+        checks.append({"kind": rule.kind, "label": rule_label(rule), "outcome": outcome, "detail": detail})
     failed = [c for c in checks if c["outcome"] == "fail"]
     if not failed:
         conclusion = AcceptanceConclusion.PASSED

@@ -11,7 +11,8 @@ from config.formatting import format_bool, format_plain, format_value
 from config.forms import BootstrapFormMixin
 
 from . import services
-from .models import AcceptanceConclusion, Rule
+from .models import AcceptanceConclusion, AcceptanceRule, Rule, WorkTask
+from .selectors import grade_labels
 
 
 def value_field(code: str) -> str:
@@ -231,3 +232,44 @@ class AcceptanceForm(BootstrapFormMixin, forms.Form):
 
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=AcceptanceConclusion.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class AcceptanceRuleForm(BootstrapFormMixin, forms.Form):
+    """One acceptance rule: on or off, its parameter (the field its kind needs) and the reason for the change.
+
+    The fund execution rate is typed as a percentage; ``threshold()`` gives the stored fraction."""
+
+    enabled = forms.BooleanField(label=_("Rule applies"), required=False)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+    def __init__(self, *args, rule: AcceptanceRule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        kind = AcceptanceRule.Kind
+        if rule.kind == kind.FINAL_GRADE:
+            self.fields["grade"] = forms.ChoiceField(
+                label=_("Lowest grade that passes"),
+                choices=[(name, label) for name, label in grade_labels().items()],
+            )
+        elif rule.kind == kind.EXECUTION_RATE:
+            self.fields["rate"] = forms.DecimalField(
+                label=_("Lowest fund execution rate (%)"), min_value=0, max_value=100, decimal_places=2
+            )
+        elif rule.kind == kind.TASKS_COMPLETED:
+            self.fields["tasks"] = forms.IntegerField(
+                label=_("Fewest work-plan tasks completed"), min_value=0, max_value=WorkTask.objects.count()
+            )
+        self.order_fields(["enabled", "grade", "rate", "tasks", "reason"])
+
+    @classmethod
+    def initial_for(cls, rule: AcceptanceRule) -> dict:
+        initial = {"enabled": rule.enabled, "grade": rule.grade}
+        if rule.threshold is not None:
+            initial["rate"] = format_plain(rule.threshold * 100)
+            initial["tasks"] = int(rule.threshold)
+        return initial
+
+    def threshold(self):
+        if "rate" in self.cleaned_data:
+            return self.cleaned_data["rate"] / 100
+        return self.cleaned_data.get("tasks")

@@ -1,6 +1,16 @@
 """URLs of the indicators app: each views module contributes its own ``urlpatterns``."""
 
-from .views import assessment, dashboards, deadlines, excel, guide, reports, workplan, workplan_import
+from .views import (
+    acceptance_rules,
+    assessment,
+    dashboards,
+    deadlines,
+    excel,
+    guide,
+    reports,
+    workplan,
+    workplan_import,
+)
 
 app_name = "indicators"
 
@@ -13,4 +23,5 @@ urlpatterns = [
     *deadlines.urlpatterns,
     *workplan.urlpatterns,
     *workplan_import.urlpatterns,
+    *acceptance_rules.urlpatterns,
 ]

@@ -53,6 +53,7 @@ PUBLIC_OR_GENERIC = {
     "set_language",
     None,  # favicon
     "indicators:catalogue",
+    "indicators:acceptance_rule_edit",  # programme-wide rules, the regional office only (tests/assessment)
     "indicators:help",
     "training:event_template",
     "training:attendee_template",

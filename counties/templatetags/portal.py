@@ -2,6 +2,8 @@
 
 from django import template
 
+from config.formatting import format_bool
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def user_display(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def yes_no(value) -> str:
+    """是 / 否 as every page words it (``config.formatting.format_bool``)."""
+    return format_bool(value)

@@ -25,6 +25,7 @@ from counties.models import PilotDesignation
 from counties.scoping import can_change_county, get_county_or_404, visible_leagues
 
 from .. import selectors, services
+from ..assessment import rule_label
 from ..forms import (
     BulkReviewForm,
     GradeBandForm,
@@ -37,6 +38,7 @@ from ..forms import (
     value_field,
 )
 from ..models import (
+    AcceptanceRule,
     AnnualReport,
     CatalogueVersion,
     DataElement,
@@ -431,6 +433,9 @@ def catalogue(request):
         "indicator_changes": Indicator.history.select_related("history_user").order_by("-history_date")[:20],
         "band_changes": GradeBand.history.select_related("history_user").order_by("-history_date")[:10],
         "can_edit": is_region(request.user),
+        "acceptance_rules": [
+            {"rule": rule, "label": rule_label(rule)} for rule in AcceptanceRule.objects.all()
+        ],
         "versions": CatalogueVersion.objects.filter(effective_year__gt=0)
         .select_related("indicator", "band", "created_by")
         .order_by("-effective_year", "-created_at"),

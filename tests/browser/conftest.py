@@ -226,18 +226,20 @@ class Browser:
 
 
 def _load_reference_data():
-    """The leagues, counties and catalogue that the data migrations load (a transactional test's flush empties
-    the tables; ``serialized_rollback`` puts them back, and this makes sure of it)."""
+    """The leagues, counties, catalogue and acceptance rules that the data migrations load (a transactional test's
+    flush empties the tables; ``serialized_rollback`` puts them back, and this makes sure of it)."""
     import importlib
 
     from django.apps import apps
 
     from counties.models import County
+    from indicators.models import AcceptanceRule
 
-    if County.objects.exists():
-        return
-    importlib.import_module("counties.migrations.0002_load_divisions").load_divisions(apps, None)
-    importlib.import_module("indicators.migrations.0002_load_catalogue").load_catalogue(apps, None)
+    if not County.objects.exists():
+        importlib.import_module("counties.migrations.0002_load_divisions").load_divisions(apps, None)
+        importlib.import_module("indicators.migrations.0002_load_catalogue").load_catalogue(apps, None)
+    if not AcceptanceRule.objects.exists():
+        importlib.import_module("indicators.migrations.0003_acceptance").seed_rules(apps, None)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Journeys through the portal as people meet it, in a real browser (see conftest for the page checks)."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -227,3 +228,19 @@ def test_region_imports_a_findings_list_previews_it_and_confirms(browser, tmp_pa
     browser.submit("#confirm-button", "findings-landed")
     assert Finding.objects.count() == 3
     assert "/inspections/findings/" in browser.page.url
+
+
+def test_region_changes_an_acceptance_rule_from_the_catalogue(browser):
+    from indicators.models import AcceptanceRule
+
+    factories.region_user(username="region_r", password=PASSWORD)
+    browser.login("region_r", PASSWORD)
+    browser.visit("/data/catalogue/", "catalogue")
+    browser.page.click('#acceptance-rules a[href$="/acceptance/execution_rate/"]')
+    browser.page.wait_for_load_state("load")
+    browser.check("acceptance-rule")
+    browser.page.fill("#id_rate", "75")
+    browser.page.fill("#id_reason", "资金到位较晚")
+    browser.submit('form[data-confirm] button[type="submit"]', "acceptance-rule-saved")
+    assert AcceptanceRule.objects.get(kind="execution_rate").threshold == Decimal("0.75")
+    assert "75%" in browser.page.locator("#acceptance-rules").inner_text()
