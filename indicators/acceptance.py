@@ -14,7 +14,7 @@ Acceptances already recorded keep the proposal of their snapshot.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,8 @@ from counties.models import County, PilotDesignation
 
 from .assessment import can_record_acceptance, pilot_summary, proposed_conclusion
 from .models import Acceptance, AcceptanceConclusion, AcceptanceRule, GradeBand, WorkTask
+
+RATE_STEP = Decimal("0.0001")  # the stored precision of a threshold: 0.01 % for the execution rate
 
 DESIGNATION_STATUS = {
     AcceptanceConclusion.PASSED: PilotDesignation.Status.PASSED,
@@ -66,7 +68,7 @@ def record_acceptance(*, county: County, user, conclusion: str, reason: str, tod
     acceptance.failed_rules = [
         {"kind": c["kind"], "label": c["label"], "detail": c["detail"]} for c in proposal["failed"]
     ]
-    acceptance.snapshot = summary
+    acceptance.snapshot = {**summary, "proposal": {key: proposal[key] for key in ("conclusion", "checks")}}
     acceptance.recorded_by = user
     acceptance.recorded_at = timezone.now()
     acceptance._history_user = user
@@ -81,6 +83,17 @@ def record_acceptance(*, county: County, user, conclusion: str, reason: str, tod
     return acceptance
 
 
+def _number(value, message: str) -> Decimal:
+    """``value`` as a finite Decimal (``str`` first, so a float keeps the digits it shows), else ``InvalidInput``."""
+    try:
+        number = Decimal(str(value)) if value is not None else None
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite():
+        raise InvalidInput(message)
+    return number
+
+
 def _rule_parameters(rule: AcceptanceRule, *, grade: str, threshold) -> tuple[str, Decimal | None]:
     """``(grade, threshold)`` as stored for ``rule``'s kind, checked; the parameter other kinds lack is cleared."""
     kind = AcceptanceRule.Kind
@@ -89,16 +102,18 @@ def _rule_parameters(rule: AcceptanceRule, *, grade: str, threshold) -> tuple[st
             raise InvalidInput(_("Choose one of the grade bands."))
         return grade, None
     if rule.kind == kind.EXECUTION_RATE:
-        if threshold is None or not (0 <= Decimal(threshold) <= 1):
-            raise InvalidInput(_("The fund execution rate must be between 0 % and 100 %."))
-        return "", Decimal(threshold)
+        message = _("The fund execution rate must be between 0 % and 100 %, with at most two decimals.")
+        rate = _number(threshold, message)
+        if not (0 <= rate <= 1) or rate != rate.quantize(RATE_STEP):
+            raise InvalidInput(message)
+        return "", rate.quantize(RATE_STEP)
     if rule.kind == kind.TASKS_COMPLETED:
         tasks = WorkTask.objects.count()
-        if threshold is None or Decimal(threshold) != int(threshold) or not (0 <= threshold <= tasks):
-            raise InvalidInput(
-                _("The number of tasks must be a whole number from 0 to %(n)s.") % {"n": tasks}
-            )
-        return "", Decimal(int(threshold))
+        message = _("The number of tasks must be a whole number from 0 to %(n)s.") % {"n": tasks}
+        count = _number(threshold, message)
+        if count != count.to_integral_value() or not (0 <= count <= tasks):
+            raise InvalidInput(message)
+        return "", Decimal(int(count))
     return "", None
 
 

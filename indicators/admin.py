@@ -103,11 +103,11 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AcceptanceRule)
-class AcceptanceRuleAdmin(SimpleHistoryAdmin):
-    """The editable rules behind the proposed acceptance conclusion (regional office)."""
+class AcceptanceRuleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """The rules behind the proposed acceptance conclusion: read-only here, edited on the catalogue page (checked,
+    with a reason: ``indicators.acceptance.update_acceptance_rule``)."""
 
     list_display = ("kind", "enabled", "grade", "threshold", "order")
-    list_editable = ("enabled", "grade", "threshold")
 
 
 @admin.register(Acceptance)

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.formatting import format_money, format_percent
+from config.formatting import format_money, format_percent, format_plain
 from config.registry import collect, county_facts
 from counties.models import County, PilotDesignation
 
@@ -248,8 +248,27 @@ def summary_for_display(county: County) -> tuple[dict | None, bool]:
     if acceptance is not None:
         summary = dict(acceptance.snapshot)
         summary["acceptance"] = acceptance_json(acceptance)
+        summary["proposal"] = recorded_proposal(acceptance)
         return summary, True
     return pilot_summary(county), False
+
+
+def recorded_proposal(acceptance: Acceptance) -> dict:
+    """The proposal as it stood when ``acceptance`` was recorded (rules changed later do not move it): every
+    check when the snapshot keeps them, else the failed rules stored beside it."""
+    stored = acceptance.snapshot.get("proposal")
+    checks = (
+        stored["checks"]
+        if stored
+        else [{**rule, "outcome": "fail"} for rule in acceptance.failed_rules or []]
+    )
+    failed = [check for check in checks if check["outcome"] == "fail"]
+    return {
+        "conclusion": acceptance.proposed,
+        "label": AcceptanceConclusion(acceptance.proposed).label if acceptance.proposed else "",
+        "checks": checks,
+        "failed": failed,
+    }
 
 
 def summary_json(summary: dict) -> dict:
@@ -283,7 +302,8 @@ def rule_label(rule: AcceptanceRule) -> str:
             "grade": grade_labels().get(rule.grade, rule.grade)
         }
     if rule.kind == AcceptanceRule.Kind.EXECUTION_RATE:
-        return _("Fund execution rate at least %(rate)s") % {"rate": format_percent(rule.threshold, places=0)}
+        rate = None if rule.threshold is None else f"{format_plain(rule.threshold * 100)}%"
+        return _("Fund execution rate at least %(rate)s") % {"rate": rate or "—"}
     if rule.kind == AcceptanceRule.Kind.TASKS_COMPLETED:
         return _("At least %(n)s work-plan tasks completed") % {"n": int(rule.threshold or 0)}
     return _("No red findings")

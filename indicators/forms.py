@@ -249,7 +249,7 @@ class AcceptanceRuleForm(BootstrapFormMixin, forms.Form):
         if rule.kind == kind.FINAL_GRADE:
             self.fields["grade"] = forms.ChoiceField(
                 label=_("Lowest grade that passes"),
-                choices=[(name, label) for name, label in grade_labels().items()],
+                choices=self._grade_choices(rule),
             )
         elif rule.kind == kind.EXECUTION_RATE:
             self.fields["rate"] = forms.DecimalField(
@@ -260,6 +260,15 @@ class AcceptanceRuleForm(BootstrapFormMixin, forms.Form):
                 label=_("Fewest work-plan tasks completed"), min_value=0, max_value=WorkTask.objects.count()
             )
         self.order_fields(["enabled", "grade", "rate", "tasks", "reason"])
+
+    @staticmethod
+    def _grade_choices(rule: AcceptanceRule) -> list[tuple[str, str]]:
+        """The grade bands; a stored grade that is no band (any more) stays selectable, so that saving the form
+        never changes it unseen (the service then asks for a band)."""
+        choices = list(grade_labels().items())
+        if rule.grade and rule.grade not in dict(choices):
+            choices.insert(0, (rule.grade, rule.grade))
+        return choices
 
     @classmethod
     def initial_for(cls, rule: AcceptanceRule) -> dict:

@@ -44,7 +44,8 @@ def _summary_context(request, county, form=None):
         "recorded": recorded,
     }
     if is_region(request.user):
-        context["proposal"] = assessment.proposed_conclusion(summary)
+        final = acceptance is not None and acceptance["conclusion"] != AcceptanceConclusion.RECTIFY
+        context["proposal"] = summary["proposal"] if final else assessment.proposed_conclusion(summary)
         may_record = assessment.can_record_acceptance(pilot) and (
             summary.get("acceptance") is None
             or summary["acceptance"]["conclusion"] == AcceptanceConclusion.RECTIFY

@@ -90,3 +90,66 @@ def test_the_pages_show_and_edit_the_rules(client_for, region, auditor):
     tasks = client.get(reverse("indicators:acceptance_rule_edit", kwargs={"kind": "tasks_completed"}))
     assert tasks.context["form"].fields["tasks"].max_value == WorkTask.objects.count()
     assert client.get(reverse("indicators:acceptance_rule_edit", kwargs={"kind": "bogus"})).status_code == 404
+
+
+def test_a_recorded_acceptance_keeps_the_proposal_it_was_recorded_with(client_for, worked, facts, region):  # noqa: F811
+    from indicators.acceptance import record_acceptance
+
+    from .test_summary import AFTER_PILOT
+
+    record_acceptance(
+        county=worked, user=region, conclusion="passed", reason="目标基本完成", today=AFTER_PILOT
+    )
+    update_acceptance_rule(
+        rule=_rule("execution_rate"), user=region, enabled=True, threshold=Decimal("0.95"), reason="从严"
+    )
+    page = client_for(region).get(reverse("indicators:pilot_summary", kwargs={"code": worked.code}))
+    proposal = page.context["proposal"]
+    assert proposal["conclusion"] == "passed" and proposal["failed"] == []
+    labels = [check["label"] for check in proposal["checks"]]
+    assert "资金执行率不低于 80%" in labels and "资金执行率不低于 95%" not in page.content.decode()
+
+
+def test_the_rate_is_named_as_precisely_as_it_is_stored(region):
+    from indicators.assessment import rule_label
+
+    update_acceptance_rule(
+        rule=_rule("execution_rate"), user=region, enabled=True, threshold=Decimal("0.8049"), reason="细化"
+    )
+    assert rule_label(_rule("execution_rate")) == "资金执行率不低于 80.49%"
+
+
+@pytest.mark.parametrize(
+    ("kind", "threshold"),
+    [
+        ("execution_rate", Decimal("0.33333")),  # finer than the stored 0.01 %
+        ("execution_rate", Decimal("NaN")),
+        ("execution_rate", "abc"),
+        ("tasks_completed", "2.5"),
+        ("tasks_completed", None),
+    ],
+)
+def test_thresholds_the_rule_cannot_store_are_refused(region, kind, threshold):
+    with pytest.raises(InvalidInput):
+        update_acceptance_rule(
+            rule=_rule(kind), user=region, enabled=True, threshold=threshold, reason="调整"
+        )
+
+
+def test_a_float_rate_is_stored_as_typed_and_saving_it_again_changes_nothing(region):
+    rule = _rule("execution_rate")
+    assert update_acceptance_rule(rule=rule, user=region, enabled=True, threshold=0.7, reason="调整")
+    assert _rule("execution_rate").threshold == Decimal("0.7")
+    assert not update_acceptance_rule(rule=rule, user=region, enabled=True, threshold=0.7, reason="再存")
+    assert _rule("execution_rate").history.count() == 1
+
+
+def test_a_stored_grade_that_is_no_band_is_kept_selectable(region):
+    from indicators.forms import AcceptanceRuleForm
+
+    AcceptanceRule.objects.filter(kind="final_grade").update(grade="及格")
+    rule = _rule("final_grade")
+    form = AcceptanceRuleForm(rule=rule, initial=AcceptanceRuleForm.initial_for(rule))
+    assert form.fields["grade"].choices[0] == ("及格", "及格") and form["grade"].value() == "及格"
+    with pytest.raises(InvalidInput):
+        update_acceptance_rule(rule=rule, user=region, enabled=False, grade="及格", reason="停用")
