@@ -12,6 +12,7 @@ Objects outside a user's scope are answered with 404, never 403, so their existe
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -42,6 +43,13 @@ def changeable_counties(user) -> QuerySet[County]:
     if user.is_county_staff and user.county_id:
         return qs.filter(pk=user.county_id)
     return qs.none()
+
+
+def require_changeable_county(user) -> None:
+    """Refuse (``PermissionDenied``) a user who may change no county's data: the gate of the write pages that
+    are not about one county (imports, templates to fill)."""
+    if not changeable_counties(user).exists():
+        raise PermissionDenied
 
 
 def visible_leagues(user) -> QuerySet[League]:

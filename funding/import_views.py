@@ -36,7 +36,7 @@ def _importer(request) -> LedgerImporter:
     return LedgerImporter(request.user)
 
 
-def _upload_context(request) -> dict:
+def _upload_context(request, importer) -> dict:
     """The upload page's list of ledger imports (the user's own; every one for the regional office)."""
     batches = visible_batches(request.user, app=APP_LABEL, kind=KIND)
     return {

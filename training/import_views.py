@@ -1,19 +1,17 @@
 """The event and attendee-list imports as pages: upload, preview, confirm (``config.excel.pages``)."""
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from config.excel.pages import ImportPages
-from counties.scoping import changeable_counties, get_in_scope_or_404
+from counties.scoping import get_in_scope_or_404, require_changeable_county
 
 from .importing import AttendeeImporter, EventImporter
 from .models import TrainingEvent
 
 
 def _event_importer(request) -> EventImporter:
-    if not changeable_counties(request.user).exists():
-        raise PermissionDenied
+    require_changeable_county(request.user)
     return EventImporter(request.user)
 
 
@@ -42,7 +40,7 @@ ATTENDEES = ImportPages(
     upload_template="training/attendee_import.html",
     title=gettext_lazy("Attendee list import preview"),
     landed=gettext_lazy("%(created)s attendees imported; %(duplicates)s listed twice were counted once."),
-    context=lambda request, pk: {"event": _event(request, pk)},
+    context=lambda request, importer, pk: {"event": importer.event},
     done=lambda request, result, pk: reverse("training:event_detail", kwargs={"pk": pk}),
     confirm_question=gettext_lazy("Replace the attendee list and headcounts of this event?"),
 )

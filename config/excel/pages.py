@@ -69,9 +69,9 @@ def preview_fingerprint(preview: dict, keys=PREVIEWED) -> str:
 @dataclass(frozen=True)
 class ImportPages:
     """The pages of one import. ``importer(request, **url_kwargs)`` returns the importer for the request's user
-    (raising ``PermissionDenied`` / ``NotAllowed`` for those who may not import); ``context(request, **url_kwargs)``
-    adds to the upload page; ``landed`` is the message once a file landed, formatted with the batch ``id`` and the
-    counts (``created``, ``changed``, ``unchanged``, ``rows`` and the importer's own ``result.counts``), and
+    (raising ``PermissionDenied`` / ``NotAllowed`` for those who may not import); ``context(request, importer,
+    **url_kwargs)`` adds to the upload page; ``landed`` is the message once a file landed, formatted with the
+    batch ``id`` and the counts (``created``, ``changed``, ``unchanged``, ``rows`` and the importer's own ``result.counts``), and
     ``done(request, result, **url_kwargs)`` where to go then (the upload page by default); ``confirm_question``
     is asked in the browser before confirming (for imports that replace what is stored)."""
 
@@ -81,7 +81,7 @@ class ImportPages:
     upload_template: str
     title: str
     landed: str
-    context: Callable[..., dict] = field(default=lambda request, **kwargs: {})
+    context: Callable[..., dict] = field(default=lambda request, importer, **kwargs: {})
     done: Callable[..., str] | None = None
     confirm_question: str = ""
 
@@ -112,7 +112,7 @@ class ImportPages:
             "max_upload_mb": settings.MAX_UPLOAD_MB,
             "pending": pending,
             "preview_url": self.url("_preview", **kwargs) if pending else "",
-            **self.context(request, **kwargs),
+            **self.context(request, importer, **kwargs),
         }
         return render(request, self.upload_template, context)
 
@@ -139,15 +139,14 @@ class ImportPages:
         """Land the previewed file: all or nothing, in one transaction, and only as the preview showed it."""
         importer = self.importer(request, **kwargs)
         staged = self._staged(request, kwargs)
-        confirmed = staged.confirmed_data(request.POST.get("sha256"))
-        previewed = staged.preview() if confirmed is not None else None
-        if previewed is None:
+        confirmed = staged.confirmed(request.POST.get("sha256"))
+        if confirmed is None:
             messages.error(request, _("The preview has expired; upload the file again."))
             return redirect(self.url(**kwargs))
+        data, file_name, previewed = confirmed
         if not previewed["ok"]:
             messages.error(request, _("The file is refused: correct it and upload it again."))
             return redirect(self.url("_preview", **kwargs))
-        data, file_name = confirmed
         promised = preview_fingerprint(previewed)
         result = run_import(
             importer,

@@ -154,17 +154,18 @@ class StagedUpload:
             return None
         return found
 
-    def confirmed_data(self, posted_sha256: str | None) -> tuple[bytes, str] | None:
-        """The previewed bytes and file name when the confirmation names the staged upload; otherwise ``None``
-        (the page then says the preview expired). A confirmation that names another upload (a stale tab) leaves
-        the staged one alone."""
+    def confirmed(self, posted_sha256: str | None) -> tuple[bytes, str, dict] | None:
+        """The previewed bytes, file name and preview when the confirmation names the staged upload; otherwise
+        ``None`` (the page then says the preview expired). A confirmation that names another upload (a stale tab)
+        leaves the staged one alone."""
         pending = self.pending
-        data = None
-        if pending and posted_sha256 == pending["sha256"] and self.preview() is not None:
-            data = load_data(self.request.user, pending["sha256"])
+        if not pending or posted_sha256 != pending["sha256"]:
+            return None
+        preview = self.preview()
+        data = load_data(self.request.user, pending["sha256"]) if preview is not None else None
         if data is None:
             return None
-        return data, pending["file_name"]
+        return data, pending["file_name"], preview
 
     def refresh(self, preview: dict) -> None:
         """Show ``preview`` instead (the file was refused on confirmation)."""

@@ -13,7 +13,6 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 from config.excel import staging
 from config.excel.forms import PreviewedUploadForm
 from config.excel.pages import preview_fingerprint
-from counties.scoping import changeable_counties, visible_counties
+from counties.scoping import changeable_counties, require_changeable_county, visible_counties
 
 from ..batches import access_import_batch, batch_changes, visible_batches
 from ..excel_forms import ExportFilterForm, TemplateForm
@@ -52,15 +51,10 @@ def _preview(plan) -> dict:
     return {**plan.as_preview(), "kind": PREVIEW_KIND}
 
 
-def _require_importer(user) -> None:
-    if not changeable_counties(user).exists():
-        raise PermissionDenied
-
-
 @login_required
 def import_view(request):
     """Upload a filled template; the preview follows on the next page."""
-    _require_importer(request.user)
+    require_changeable_county(request.user)
     form = PreviewedUploadForm()
     if request.method == "POST":
         form = PreviewedUploadForm(request.POST, request.FILES)
@@ -83,7 +77,7 @@ def import_view(request):
 @login_required
 def import_preview(request):
     """The dry run of the uploaded file: new and changed values per county and year, or every problem."""
-    _require_importer(request.user)
+    require_changeable_county(request.user)
     preview = _staged(request).preview()
     if preview is None:
         messages.info(request, _("Upload a file first."))
@@ -98,17 +92,16 @@ def import_preview(request):
 @require_POST
 def import_confirm(request):
     """Land the previewed file: all or nothing, in one transaction."""
-    _require_importer(request.user)
+    require_changeable_county(request.user)
     staged = _staged(request)
-    confirmed = staged.confirmed_data(request.POST.get("sha256"))
-    previewed = staged.preview() if confirmed is not None else None
-    if previewed is None:
+    confirmed = staged.confirmed(request.POST.get("sha256"))
+    if confirmed is None:
         messages.error(request, _("The preview has expired; upload the file again."))
         return redirect("indicators:import")
+    data, file_name, previewed = confirmed
     if not previewed["ok"]:
         messages.error(request, _("The file is refused: correct it and upload it again."))
         return redirect("indicators:import_preview")
-    data, file_name = confirmed
     promised = preview_fingerprint(previewed, PREVIEWED)
     result = import_workbook(
         data,
@@ -162,7 +155,7 @@ def import_cancel(request):
 @login_required
 def template_download(request):
     """The wide template for a year: the user's own county, or every county (of one league) for the region."""
-    _require_importer(request.user)
+    require_changeable_county(request.user)
     form = TemplateForm(request.user, request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose a valid year for the template."))
@@ -187,7 +180,7 @@ def template_download(request):
 @login_required
 def import_batch(request, pk):
     """One landed import: who, when, which file, and every value it created or changed (from the history)."""
-    _require_importer(request.user)
+    require_changeable_county(request.user)
     batch = access_import_batch(request.user, pk)
     page = Paginator(batch_changes(request.user, batch), 100).get_page(request.GET.get("page"))
     for record in page:

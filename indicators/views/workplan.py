@@ -7,7 +7,6 @@ county is looked up through ``counties.scoping`` (out of scope is 404).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,7 +17,13 @@ from config.errors import PortalError, message_for
 from config.evidence import evidence_response
 from config.pagecache import render_page
 from counties.models import PilotDesignation
-from counties.scoping import changeable_counties, get_county_or_404, get_in_scope_or_404, visible_leagues
+from counties.scoping import (
+    changeable_counties,
+    get_county_or_404,
+    get_in_scope_or_404,
+    require_changeable_county,
+    visible_leagues,
+)
 
 from .. import selectors
 from .. import workplan_selectors as task_selectors
@@ -199,8 +204,7 @@ def task_matrix(request):
 def task_template(request):
     """The task progress template of a year, pre-filled with what is stored: the user's own county, or every
     pilot (of one league) for the regional office."""
-    if not changeable_counties(request.user).exists():
-        raise PermissionDenied
+    require_changeable_county(request.user)
     try:
         year = int(request.GET.get("year") or selectors.current_year())
     except ValueError as exc:

@@ -1,18 +1,16 @@
 """The page equivalent of ``import_tasks``: upload the tasks template, preview it, confirm (all or nothing)."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
 from config.excel.pages import ImportPages
-from counties.scoping import changeable_counties
+from counties.scoping import require_changeable_county
 
 from .. import selectors
 from ..workplan_importing import TaskImporter
 
 
 def _importer(request) -> TaskImporter:
-    if not changeable_counties(request.user).exists():
-        raise PermissionDenied
+    require_changeable_county(request.user)
     return TaskImporter(request.user)
 
 
@@ -25,7 +23,7 @@ PAGES = ImportPages(
     landed=gettext_lazy(
         "Import complete: %(created)s tasks added, %(changed)s changed, %(unchanged)s unchanged."
     ),
-    context=lambda request: {"year": selectors.current_year()},
+    context=lambda request, importer: {"year": selectors.current_year()},
 )
 
 urlpatterns = PAGES.urls("tasks/import/")
